@@ -1,0 +1,28 @@
+# AID-HEART analysis pipeline: raw exports -> clean tables -> ADaM datasets ->
+# analysis results -> reports. Stages live in workflow/rules/, one per file.
+import sys
+from pathlib import Path
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+configfile: "config/config.yaml"
+
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+from aidheart.config import ConfigError, validate_config
+
+try:
+    validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+except ConfigError as error:
+    sys.exit(f"AID-HEART: {error}")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/provenance.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True
