@@ -1,0 +1,80 @@
+"""Exact confidence intervals for a binomial proportion (Clopper-Pearson) and a Poisson rate (Garwood)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from scipy import special
+
+from aidheart.stats.ard import result_row, results_frame
+
+CONFIDENCE = 0.95
+
+
+def clopper_pearson(x: int, n: int, *, method: str, term: str = "proportion") -> pd.DataFrame:
+    """Proportion x/n with its exact (Clopper-Pearson) 95 % CI.
+
+    Parameters
+    ----------
+    x, n : int
+        Events and trials, 0 <= x <= n.
+    method : str
+        ARD ``method`` value chosen by the caller (``responder``, ``retention``, ...).
+    term : str
+        ARD ``term`` value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``estimate`` x/n, ``ci_low``, ``ci_high``, ``n`` trials; with n = 0
+        the numbers are NaN and ``note`` says so.
+
+    Notes
+    -----
+    Limits are beta quantiles: low = B⁻¹(0.025; x, n - x + 1) (0 when x = 0),
+    high = B⁻¹(0.975; x + 1, n - x) (1 when x = n), as ``binom.test(x, n)$conf.int``.
+    Missing data: the caller counts; subjects with an unknown outcome belong in
+    neither x nor n unless the analysis imputes them.
+    """
+    if n == 0:
+        return results_frame([result_row(method, term, n=0, note="no trials")])
+    if not 0 <= x <= n:
+        raise ValueError(f"need 0 <= x <= n, got x={x}, n={n}")
+    tail = (1 - CONFIDENCE) / 2
+    low = 0.0 if x == 0 else special.betaincinv(x, n - x + 1, tail)
+    high = 1.0 if x == n else special.betaincinv(x + 1, n - x, 1 - tail)
+    return results_frame([result_row(method, term, n=n, estimate=x / n, ci_low=low, ci_high=high)])
+
+
+def poisson_rate_ci(
+    x: int, exposure: float, *, method: str = "poisson_rate", term: str = "rate"
+) -> pd.DataFrame:
+    """Event rate x/exposure with its exact (Garwood) 95 % CI.
+
+    Parameters
+    ----------
+    x : int
+        Number of events.
+    exposure : float
+        Total exposure (person-time, screening days, ...), > 0.
+    method, term : str
+        ARD ``method`` and ``term`` values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``estimate`` x/exposure, ``ci_low``, ``ci_high``; ``n`` is left
+        missing (exposure is not a count) and ``note`` records x and the exposure.
+
+    Notes
+    -----
+    Limits are gamma quantiles (equivalently χ²/2): low = G⁻¹(0.025; x) / T
+    (0 when x = 0), high = G⁻¹(0.975; x + 1) / T, as ``poisson.test(x, T)$conf.int``.
+    Missing data: the caller supplies complete counts and exposure.
+    """
+    if not exposure > 0:
+        return results_frame([result_row(method, term, note=f"no exposure ({exposure})")])
+    tail = (1 - CONFIDENCE) / 2
+    low = 0.0 if x == 0 else special.gammaincinv(x, tail) / exposure
+    high = special.gammaincinv(x + 1, 1 - tail) / exposure
+    return results_frame([result_row(method, term, note=f"{x} events over exposure {exposure:g}",
+                                     estimate=x / exposure, ci_low=low, ci_high=high)])

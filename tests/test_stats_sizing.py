@@ -1,0 +1,54 @@
+"""Browne's SD upper limits and two-sample n against R (qchisq; power.t.test tol = 1e-12), tests/reference."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+from reference_values import assert_row_matches, reference_rows
+
+from aidheart.stats.sizing import browne_sd_ucl, next_trial_size, two_sample_n, two_sample_power
+
+
+@pytest.mark.parametrize("ref", reference_rows("browne_ucl"))
+def test_browne_matches_r(ref):
+    # R: 45 * sqrt(19 / qchisq(1 - level, 19))
+    level = int(ref["term"].removeprefix("sd_ucl")) / 100
+    assert browne_sd_ucl(45.0, 20, level) == pytest.approx(ref["estimate"], rel=1e-6)
+
+
+@pytest.mark.parametrize("ref", reference_rows("two_sample_n"))
+def test_two_sample_n_matches_r(ref):
+    # R: power.t.test(delta = D, sd = 45, power = P, sig.level = 0.05, type = "two.sample", tol = 1e-12)$n
+    delta, sd, power = (float(v) for v in re.fullmatch(r"delta=(.*),sd=(.*),power=(.*)", ref["visit"]).groups())
+    n = two_sample_n(delta, sd, power)
+    assert n == pytest.approx(ref["estimate"], rel=1e-6)
+    assert math.ceil(n) == ref["statistic"]
+
+
+def test_power_at_the_solution_and_unattainable_power():
+    n = two_sample_n(30, 45, 0.8)
+    assert two_sample_power(n, 30, 45) == pytest.approx(0.8, abs=1e-10)
+    assert math.isnan(two_sample_n(0, 45, 0.8))
+
+
+def test_next_trial_size_rows_from_a_pilot_with_sd_45():
+    # a pilot of 20 pairs whose changes have SD exactly 45: rows must equal the R values above
+    z = np.random.default_rng(1).normal(size=20)
+    change = 10 + 45 * (z - z.mean()) / z.std(ddof=1)
+    frame = next_trial_size(np.zeros(20), change, effect_sizes=[30], powers=[0.8]).set_index("term")
+    reference = {(row["visit"], row["term"]): row
+                 for row in (param.values[0] for param in reference_rows("browne_ucl", "two_sample_n"))}
+    assert frame.loc["sd_change", "estimate"] == pytest.approx(45, rel=1e-12)
+    assert_row_matches(frame.loc["sd_ucl80"], reference[("sd=45,n=20", "sd_ucl80")])
+    assert_row_matches(frame.loc["sd_ucl95"], reference[("sd=45,n=20", "sd_ucl95")])
+    row = frame.loc["n_per_arm[delta=30,power=0.8,sd=sd_change]"]
+    expected = reference[("delta=30,sd=45,power=0.8", "n_per_arm")]
+    assert row["estimate"] == pytest.approx(expected["estimate"], rel=1e-6)
+    assert row["statistic"] == expected["statistic"]
+    assert "n_per_arm[delta=30,power=0.8,sd=sd_ucl80]" in frame.index
+
+
+def test_next_trial_size_without_enough_pairs():
+    frame = next_trial_size([1.0], [2.0], effect_sizes=[30])
+    assert len(frame) == 1 and "fewer than 2" in frame.iloc[0]["note"]
