@@ -4,6 +4,6 @@ from aidheart.provenance import input_manifest
 from aidheart.rulelog import configure_rule_logging
 
 log = configure_rule_logging(snakemake.log[0], "input_manifest")
-manifest = input_manifest(snakemake.input, root=snakemake.params.data_dir)
+manifest = input_manifest(snakemake.input)
 manifest.to_csv(snakemake.output[0], index=False, lineterminator="\n")
-log.info("hashed %d input files under %s", len(manifest), snakemake.params.data_dir)
+log.info("hashed %d input files", len(manifest))

@@ -17,12 +17,15 @@ def sha256_of_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def input_manifest(paths, root: str | Path) -> pd.DataFrame:
-    """One row per input file: ``file`` (relative to ``root``, POSIX), ``bytes``, ``sha256``; sorted by file."""
-    root = Path(root)
+def input_manifest(paths) -> pd.DataFrame:
+    """One row per input file: ``file`` (``<folder>/<name>``, e.g. ``monitor/1002_week_4_arm_1.csv``), ``bytes``, ``sha256``.
+
+    Files are named by their folder under the data directory and their own name, so the
+    manifest does not depend on where the data directory lives; rows are sorted by file.
+    """
     rows = [
         {
-            "file": Path(path).relative_to(root).as_posix(),
+            "file": f"{Path(path).parent.name}/{Path(path).name}",
             "bytes": Path(path).stat().st_size,
             "sha256": sha256_of_file(path),
         }

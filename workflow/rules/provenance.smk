@@ -8,8 +8,6 @@ rule input_manifest:
         f"{RESULTS}/provenance/input_files.csv",
     log:
         f"{LOGS}/provenance/input_manifest.log",
-    params:
-        data_dir=config["data_dir"],
     conda:
         "../envs/python.yaml"
     script:
