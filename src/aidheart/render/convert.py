@@ -1,0 +1,78 @@
+"""Pandoc and Typst: Markdown -> AST -> self-contained HTML, and -> Typst -> PDF."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import pypandoc
+import typst
+import yaml
+
+TEMPLATES = resources.files("aidheart.render") / "templates"
+READER = "markdown"
+
+
+class ConversionError(RuntimeError):
+    """pandoc or typst failed."""
+
+
+def template_path(name: str) -> str:
+    return str(TEMPLATES / name)
+
+
+def pandoc(args: list[str], stdin: str | None = None, cwd: Path | None = None) -> str:
+    """Run pypandoc's bundled pandoc; return its stdout."""
+    command = [pypandoc.get_pandoc_path(), *args]
+    result = subprocess.run(command, input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=cwd)
+    if result.returncode != 0:
+        raise ConversionError(f"pandoc {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def markdown_to_ast(markdown: str, cwd: Path) -> dict:
+    """Pandoc's JSON AST of a Markdown text."""
+    # Wide --columns: pipe tables keep automatic column widths (pandoc would otherwise size the
+    # columns of any table with a line longer than 72 characters from its dashes).
+    return json.loads(pandoc(["--from", READER, "--to", "json", "--columns=100000"], stdin=markdown, cwd=cwd))
+
+
+def _write_metadata(metadata: dict, build_dir: Path, target: str) -> Path:
+    path = build_dir / f"metadata-{target}.yaml"
+    path.write_text(yaml.safe_dump(metadata, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _common_args(metadata: dict, build_dir: Path, target: str) -> list[str]:
+    args = ["--from", "json", "--standalone", "--lua-filter", template_path("formats.lua"),
+            "--metadata-file", str(_write_metadata(metadata, build_dir, target)),
+            "--resource-path", str(build_dir)]
+    if metadata.get("toc"):
+        args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 3))}"]
+    return args
+
+
+def ast_to_html(ast: dict, metadata: dict, build_dir: Path) -> bytes:
+    """Self-contained HTML5 (images as data URIs, inline CSS, no scripts)."""
+    args = ["--to", "html5", "--embed-resources", "--template", template_path("report.html"),
+            *_common_args(metadata, build_dir, "html")]
+    if metadata.get("number-sections"):
+        args.append("--number-sections")
+    return pandoc(args, stdin=json.dumps(ast), cwd=build_dir).encode("utf-8")
+
+
+def ast_to_typst(ast: dict, metadata: dict, build_dir: Path) -> str:
+    args = ["--to", "typst", "--template", template_path("report.typ"), *_common_args(metadata, build_dir, "typst")]
+    return pandoc(args, stdin=json.dumps(ast), cwd=build_dir)
+
+
+def typst_to_pdf(source: str, build_dir: Path, name: str = "document.typ") -> bytes:
+    """Compile with the embedded fonts only, so the bytes do not depend on the machine's fonts."""
+    path = build_dir / name
+    path.write_text(source, encoding="utf-8")
+    try:
+        return typst.compile(str(path), root=str(build_dir), ignore_system_fonts=True)
+    except Exception as exc:  # typst.TypstError carries the diagnostic
+        raise ConversionError(f"typst could not compile {path}: {exc}") from exc

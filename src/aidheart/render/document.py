@@ -1,0 +1,156 @@
+"""Render one ``.qmd`` to HTML and/or PDF with Quarto, or with the built-in renderer."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from aidheart.render.assets import AssetError, localise_images
+from aidheart.render.convert import ConversionError, ast_to_html, ast_to_typst, markdown_to_ast, typst_to_pdf
+from aidheart.render.crossref import resolve_crossrefs
+from aidheart.render.errors import RenderError
+from aidheart.render.execute import ExecutedCell, execute_cells
+from aidheart.render.options import (
+    cell_options, document_settings, execute_defaults, figure_defaults, pandoc_metadata,
+)
+from aidheart.render.outputs import document_markdown
+from aidheart.render.qmd import QmdError, read_qmd
+from aidheart.render.quarto import find_quarto, render_with_quarto
+
+log = logging.getLogger(__name__)
+
+RENDERERS = ("auto", "quarto", "builtin")
+FORMATS = {"html": "html", "pdf": "pdf", "typst": "pdf", "md": "md"}
+
+
+def choose_renderer(renderer: str = "auto", quarto: str = "quarto") -> str:
+    """``quarto`` if asked for, or if ``auto`` and the command is on PATH; else ``builtin``."""
+    if renderer not in RENDERERS:
+        raise ValueError(f"renderer must be one of {RENDERERS}, not {renderer!r}")
+    if renderer == "auto":
+        return "quarto" if find_quarto(quarto) else "builtin"
+    if renderer == "quarto" and not find_quarto(quarto):
+        raise RenderError(f"renderer 'quarto' requested but {quarto!r} is not on PATH")
+    return renderer
+
+
+def render_document(
+    qmd_path: str | Path,
+    *,
+    parameters: dict | None = None,
+    outputs: dict[str, str | Path],
+    renderer: str = "auto",
+    workdir: str | Path | None = None,
+    metadata: dict | None = None,
+    quarto: str = "quarto",
+) -> str:
+    """Render ``qmd_path`` to ``outputs`` (format -> path; formats ``html``, ``pdf``, ``md``).
+
+    Parameters override the defaults of the cell tagged ``parameters``; ``metadata``
+    overrides front-matter keys (e.g. ``page-header``).  Cells run in ``workdir``
+    (default: the document's folder, as Quarto does).  Every output is written to a
+    temporary file first and renamed only when all succeeded.  Returns the renderer
+    that ran (``"quarto"`` or ``"builtin"``).
+    """
+    qmd = Path(qmd_path)
+    targets = {_format(name): Path(path) for name, path in outputs.items()}
+    chosen = choose_renderer(renderer, quarto)
+    log.info("rendering %s with the %s renderer (requested: %s) to %s", qmd, chosen, renderer,
+             ", ".join(f"{k}={v}" for k, v in targets.items()))
+    started = time.perf_counter()
+    if chosen == "quarto":
+        staged = render_with_quarto(qmd, parameters=parameters or {}, outputs=targets,
+                                    workdir=Path(workdir) if workdir else None, metadata=metadata, quarto=quarto)
+        for fmt, path in staged.items():
+            os.replace(path, targets[fmt])
+    else:
+        contents = render_builtin(qmd, parameters=parameters or {}, formats=tuple(targets), workdir=workdir,
+                                  metadata=metadata)
+        write_all({targets[fmt]: data for fmt, data in contents.items()})
+    log.info("rendered %s in %.1f s", qmd.name, time.perf_counter() - started)
+    return chosen
+
+
+def _format(name: str) -> str:
+    if name not in FORMATS:
+        raise ValueError(f"unknown output format {name!r}; use html, pdf or md")
+    return FORMATS[name]
+
+
+def render_builtin(
+    qmd: Path,
+    *,
+    parameters: dict,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    workdir: str | Path | None = None,
+    metadata: dict | None = None,
+) -> dict[str, bytes]:
+    """Execute the document once and convert it to each format; return format -> bytes."""
+    name = qmd.name
+    try:
+        document = read_qmd(qmd)
+    except (QmdError, OSError) as exc:
+        raise RenderError(f"{name}: {exc}") from None
+    settings = document_settings(document.front_matter, qmd.parent, metadata)
+    defaults = execute_defaults(settings)
+    items, number = [], 0
+    for chunk in document.chunks:
+        if chunk.kind == "code":
+            number += 1
+            chunk = ExecutedCell(chunk, _options(chunk, defaults, name, number), number)
+        items.append(chunk)
+    cells = [item for item in items if isinstance(item, ExecutedCell)]
+    run_dir = Path(workdir or qmd.parent).resolve()
+    with tempfile.TemporaryDirectory(prefix="aidheart-render-") as tmp:
+        build = Path(tmp)
+        clock = time.perf_counter()
+        kernel = settings.get("jupyter") if isinstance(settings.get("jupyter"), str) else "python3"
+        execute_cells(cells, document=name, parameters=parameters, workdir=run_dir, figure=figure_defaults(settings),
+                      kernel_name=kernel)
+        log.info("%s: executed %d cells in %.1f s", name, len(cells), time.perf_counter() - clock)
+        clock = time.perf_counter()
+        markdown = document_markdown(items, build / "_cell-figures", name)
+        try:
+            ast = markdown_to_ast(markdown, build)
+            resolve_crossrefs(ast, name)
+            localise_images(ast, build, [build, qmd.parent.resolve(), run_dir], name)
+            results = {}
+            if "md" in formats:
+                results["md"] = markdown.encode("utf-8")
+            if "html" in formats:
+                html_meta = pandoc_metadata(settings, "html")
+                html_meta.setdefault("pagetitle", html_meta.get("title", qmd.stem))
+                results["html"] = ast_to_html(ast, html_meta, build)
+            if "pdf" in formats:
+                results["pdf"] = typst_to_pdf(ast_to_typst(ast, pandoc_metadata(settings, "typst"), build), build)
+        except (ConversionError, AssetError) as exc:
+            raise RenderError(f"{name}: {exc}") from None
+        log.info("%s: converted to %s in %.2f s", name, ", ".join(results), time.perf_counter() - clock)
+    return results
+
+
+def _options(chunk, defaults: dict, name: str, number: int):
+    try:
+        return cell_options(chunk.options, defaults)
+    except (TypeError, ValueError) as exc:
+        raise RenderError(f"{name}: cell {number} (line {chunk.line}) has invalid options: {exc}") from None
+
+
+def write_all(contents: dict[Path, bytes]) -> None:
+    """Write every file to a temporary sibling, then rename them all (no half-written outputs)."""
+    staged = []
+    try:
+        for path, data in contents.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            temporary.write_bytes(data)
+            staged.append((temporary, path))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
