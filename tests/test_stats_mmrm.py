@@ -1,0 +1,196 @@
+"""``fit_mmrm``: CHG ~ visit + BASE + BASE:visit, unstructured covariance, REML, Satterthwaite.
+
+Reference values: ``tests/reference/values/reference.csv`` from
+``tests/reference/make_reference.R`` — method ``mmrm``: the script's own R REML
+(Cholesky-parametrised unstructured Sigma, cross-checked against ``nlme::gls``
+log-likelihood) with Satterthwaite df from analytic derivatives (numDeriv agrees to
+~1e-8); LS means at the mean of BASE over the fitted rows. CHG = value - baseline
+value, BASE = baseline value, subjects without a baseline left out.
+Tolerances (issue 5): estimates, SEs, CIs, t and p to 1e-6 relative; df to 1e-4 relative.
+``mmrm_emmeans`` (gls + emmeans) is only good to ~1 % on df and is checked loosely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aidheart.stats.covariance import unstructured_basis, unstructured_parameters
+from aidheart.stats.mmrm import fit_mmrm
+from aidheart.stats.reml import evaluate
+from aidheart.stats.reml_data import group_by_pattern
+
+REFERENCE = Path(__file__).parent / "reference"
+VISITS = {
+    "sleepstudy_d0_3": ["day0", "day1", "day2", "day3"],
+    "synth_ties": ["baseline", "week4", "week12", "week16"],
+    "synth_missing": ["baseline", "week4", "week12", "week16"],
+}
+REL_TOL = {"estimate": 1e-6, "std_error": 1e-6, "ci_low": 1e-6, "ci_high": 1e-6,
+           "statistic": 1e-6, "p_value": 1e-6, "df": 1e-4}
+
+
+def reference_rows(methods: tuple[str, ...]) -> pd.DataFrame:
+    ref = pd.read_csv(REFERENCE / "values" / "reference.csv", keep_default_na=False, na_values=["NA", ""])
+    ref = ref.loc[ref["method"].isin(methods) & ref["dataset"].isin(list(VISITS))].copy()
+    for column in [*REL_TOL, "n"]:
+        ref[column] = pd.to_numeric(ref[column])
+    ref["visit"] = ref["visit"].fillna("").astype(str)
+    return ref
+
+
+def change_from_baseline(data: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    base = data.loc[data["visit"] == baseline].set_index("subject")["value"]
+    post = data.loc[data["visit"] != baseline].copy()
+    post["BASE"] = post["subject"].map(base)
+    post = post.dropna(subset=["BASE"])
+    post["CHG"] = post["value"] - post["BASE"]
+    return post
+
+
+def mmrm_for(dataset: str) -> pd.DataFrame:
+    visits = VISITS[dataset]
+    post = change_from_baseline(pd.read_csv(REFERENCE / "data" / f"{dataset}.csv"), visits[0])
+    return fit_mmrm(post, subject="subject", visit="visit", change="CHG", base="BASE", visit_order=visits[1:])
+
+
+def _cases(method):
+    return [
+        pytest.param(row, id=f"{row.dataset}-{row.visit or 'model'}-{row.term}")
+        for row in reference_rows((method,)).itertuples(index=False)
+    ]
+
+
+def _ours(expected) -> pd.Series:
+    ours = mmrm_for(expected.dataset)
+    row = ours.loc[(ours["visit"] == expected.visit) & (ours["method"] == "mmrm") & (ours["term"] == expected.term)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+@pytest.mark.parametrize("expected", _cases("mmrm"))
+def test_mmrm_matches_r_reml(expected):
+    row = _ours(expected)
+    for column, tol in REL_TOL.items():
+        want = getattr(expected, column)
+        if np.isnan(want):
+            continue
+        assert row[column] == pytest.approx(want, rel=tol), column
+    if expected.visit:
+        assert row["n"] == expected.n
+
+
+@pytest.mark.parametrize("expected", _cases("mmrm_emmeans"))
+def test_mmrm_agrees_with_gls_emmeans(expected):
+    """nlme::gls + emmeans: same LS mean and SE; its df only to ~1 % (TOOLCHAIN.md)."""
+    row = _ours(expected)
+    assert row["estimate"] == pytest.approx(expected.estimate, rel=1e-6)
+    assert row["std_error"] == pytest.approx(expected.std_error, rel=1e-5)
+    assert row["df"] == pytest.approx(expected.df, rel=0.03)
+
+
+def test_reference_covers_every_dataset():
+    ref = reference_rows(("mmrm",))
+    assert set(ref["dataset"]) == set(VISITS)
+    assert {"lsmean_change", "reml_loglik", "n_obs", "sigma_1_1", "sigma_1_3", "sigma_3_3"} <= set(ref["term"])
+
+
+def _simulate(n: int, seed: int, missing: float = 0.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    base = rng.normal(50, 8, n)
+    noise = rng.multivariate_normal([0, 0, 0], [[16, 8, 6], [8, 25, 12], [6, 12, 36]], n)
+    chg = np.array([1.0, 3.0, 4.0]) + np.outer(base - 50, [-0.2, -0.3, -0.1]) + noise
+    rows = pd.DataFrame({
+        "subject": np.repeat(np.arange(n), 3), "visit": np.tile(["w4", "w8", "w12"], n),
+        "BASE": np.repeat(base, 3), "CHG": chg.ravel(),
+    })
+    drop = (rng.random(len(rows)) < missing) & (rows["visit"] != "w4")
+    return rows.loc[~drop].reset_index(drop=True)
+
+
+def _fit(data, visits=("w4", "w8", "w12")):
+    return fit_mmrm(data, subject="subject", visit="visit", change="CHG", base="BASE", visit_order=list(visits))
+
+
+def test_complete_data_reduce_to_per_visit_regressions():
+    """Complete data, same regressors at every visit: GLS = per-visit OLS, the REML Sigma is
+    E'E / (n - 2) (E the OLS residuals), and the Satterthwaite df is exactly n - 2."""
+    n = 25
+    data = _simulate(n, seed=3)
+    out = _fit(data).set_index(["term", "visit"])
+    centre = data["BASE"].mean()
+    residuals = []
+    for visit in ("w4", "w8", "w12"):
+        rows = data.loc[data["visit"] == visit]
+        x = np.column_stack([np.ones(n), rows["BASE"] - centre])
+        coef, *_ = np.linalg.lstsq(x, rows["CHG"].to_numpy(), rcond=None)
+        resid = rows["CHG"].to_numpy() - x @ coef
+        residuals.append(resid)
+        s2 = resid @ resid / (n - 2)
+        row = out.loc[("lsmean_change", visit)]
+        assert row["estimate"] == pytest.approx(coef[0], rel=1e-10)
+        assert row["std_error"] == pytest.approx(np.sqrt(s2 / n), rel=1e-9)
+        assert row["df"] == pytest.approx(n - 2, rel=1e-9)
+        assert row["n"] == n
+    sigma = np.array(residuals) @ np.array(residuals).T / (n - 2)
+    for j in range(3):
+        for k in range(j, 3):
+            assert out.loc[(f"sigma_{j + 1}_{k + 1}", ""), "estimate"] == pytest.approx(sigma[j, k], rel=1e-9)
+
+
+def test_analytic_derivatives_match_finite_differences():
+    data = _simulate(30, seed=8, missing=0.3)
+    pivot = data.pivot(index="subject", columns="visit")
+    y = pivot["CHG"][["w4", "w8", "w12"]].to_numpy()
+    base = pivot["BASE"][["w4", "w8", "w12"]].to_numpy()
+    x = np.zeros((len(y), 3, 6))
+    for j in range(3):
+        x[:, j, 2 * j], x[:, j, 2 * j + 1] = 1.0, np.nan_to_num(base[:, j] - 50)
+    grouped = group_by_pattern(y, x)
+    basis = unstructured_basis(3)
+    sigma = unstructured_parameters(np.array([[16.0, 8, 6], [8, 25, 12], [6, 12, 36]]))
+    ev, h = evaluate(grouped, basis, sigma), 1e-4
+    steps = np.eye(len(sigma)) * h
+    grad = [(evaluate(grouped, basis, sigma + s, order=0).objective
+             - evaluate(grouped, basis, sigma - s, order=0).objective) / (2 * h) for s in steps]
+    hess = [(evaluate(grouped, basis, sigma + s, order=1).gradient
+             - evaluate(grouped, basis, sigma - s, order=1).gradient) / (2 * h) for s in steps]
+    np.testing.assert_allclose(ev.gradient, grad, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(ev.hessian, hess, rtol=1e-6, atol=1e-9)
+
+
+def test_visit_with_one_subject_is_left_out_with_a_note():
+    data = _simulate(20, seed=4)
+    data = data.loc[(data["visit"] != "w12") | (data["subject"] == 0)]
+    out = _fit(data).set_index(["term", "visit"])
+    row = out.loc[("lsmean_change", "w12")]
+    assert np.isnan(row["estimate"]) and row["n"] == 1 and "left out" in row["note"]
+    assert np.isfinite(out.loc[("lsmean_change", "w8"), "df"])
+    assert "sigma_2_2" in out.index.get_level_values("term") and "sigma_3_3" not in out.index.get_level_values("term")
+
+
+def test_visit_missing_for_everyone_gives_an_empty_row():
+    data = _simulate(20, seed=5)
+    out = _fit(data, visits=("w4", "w6", "w8", "w12")).set_index(["term", "visit"])
+    assert out.loc[("lsmean_change", "w6"), "note"] == "no observations at this visit"
+    assert out.loc[("lsmean_change", "w6"), "n"] == 0
+    assert np.isfinite(out.loc[("lsmean_change", "w12"), "p_value"])
+
+
+@pytest.mark.parametrize(
+    "subjects, note",
+    [(2, "no post-baseline visit with enough data"), (3, "singular covariance")],
+)
+def test_too_few_subjects_give_empty_rows_with_a_note(subjects, note):
+    out = _fit(_simulate(subjects, seed=6))
+    assert out["estimate"].isna().all()
+    assert out["note"].str.contains(note).all()
+
+
+def test_no_data_gives_empty_rows():
+    empty = pd.DataFrame({"subject": [], "visit": [], "CHG": [], "BASE": []})
+    out = _fit(empty)
+    assert len(out) == 3 + 2 and out["estimate"].isna().all()
