@@ -71,3 +71,23 @@ def test_gmr_hand_value_and_non_positive_values():
     assert row["estimate"] == pytest.approx(2 ** (5 / 3), rel=1e-12)
     bad = geometric_mean_ratio([1, 0, 1], [2, 2, 8]).iloc[0]
     assert math.isnan(bad["estimate"]) and "non-positive" in bad["note"]
+
+
+def test_visit_mean_is_a_one_sample_t_interval():
+    # R 4.2.2: r <- t.test(c(3.1, 4.7, 2.2, 5.9, 4.4)); print(r$statistic, digits = 8) etc.
+    from aidheart.stats.paired import visit_mean
+
+    row = visit_mean([3.1, 4.7, 2.2, float("nan"), 5.9, 4.4]).iloc[0]  # the NaN is dropped
+    assert (row["method"], row["term"], row["n"], row["df"]) == ("visit_mean", "mean", 5, 4)
+    assert row["estimate"] == pytest.approx(4.06, rel=1e-12)
+    assert row["statistic"] == pytest.approx(6.3053817, rel=1e-7)
+    assert row["p_value"] == pytest.approx(0.0032342834, rel=1e-7)
+    assert row["ci_low"] == pytest.approx(2.2722625, rel=1e-7)
+    assert row["ci_high"] == pytest.approx(5.8477375, rel=1e-7)
+
+
+def test_visit_mean_of_one_value_has_no_interval():
+    from aidheart.stats.paired import visit_mean
+
+    row = visit_mean([7.0]).iloc[0]
+    assert row["estimate"] == 7.0 and np.isnan(row["ci_low"]) and row["note"] == "fewer than 2 values"

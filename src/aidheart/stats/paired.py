@@ -145,3 +145,33 @@ def geometric_mean_ratio(baseline, visit) -> pd.DataFrame:
         values[key] = math.exp(values[key])
     return results_frame([result_row("gmr", "geometric_mean_ratio", n=d.size,
                                      note="std_error on the log scale", **values)])
+
+
+def visit_mean(values) -> pd.DataFrame:
+    """Mean of the values observed at one visit, with its 95 % t interval (a one-sample t).
+
+    Parameters
+    ----------
+    values : array_like
+        The values of every subject observed at the visit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row, ``method = "visit_mean"``, ``term = "mean"``: ``estimate``, ``std_error``,
+        ``ci_low``/``ci_high``, ``statistic`` t (H0: mean 0), ``df``, ``p_value``, ``n``.
+        Fewer than 2 values or constant values: the mean (if any) without interval and a ``note``.
+
+    Notes
+    -----
+    As ``t.test(values)``: x̄ ± t_{0.975, n-1} s/sqrt(n). Missing data: missing values are
+    dropped (all available data at that visit, not complete pairs).
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[np.isfinite(x)]
+    inference = _t_inference(x)
+    if inference is None:
+        mean = float(np.mean(x)) if x.size else None
+        note = "fewer than 2 values" if x.size < 2 else "values are constant (SD 0)"
+        return results_frame([result_row("visit_mean", "mean", n=x.size, estimate=mean, note=note)])
+    return results_frame([result_row("visit_mean", "mean", n=x.size, **inference)])
