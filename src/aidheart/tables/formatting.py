@@ -1,0 +1,64 @@
+"""Number formatting for display: the one place where results are rounded.
+
+Every function takes a full-precision value and returns text; a missing value
+(None or NaN) gives :data:`MISSING`.
+"""
+
+from __future__ import annotations
+
+import math
+
+MISSING = "–"
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def fmt_number(value, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals (Python's ``format`` rounding of the binary value)."""
+    return MISSING if _missing(value) else f"{float(value):.{digits}f}"
+
+
+def fmt_ci(low, high, digits: int = 2) -> str:
+    """``"(low, high)"``; missing when either limit is."""
+    if _missing(low) or _missing(high):
+        return MISSING
+    return f"({fmt_number(low, digits)}, {fmt_number(high, digits)})"
+
+
+def fmt_estimate_ci(estimate, low, high, digits: int = 2) -> str:
+    """``"estimate (low, high)"``."""
+    if _missing(estimate):
+        return MISSING
+    interval = fmt_ci(low, high, digits)
+    return fmt_number(estimate, digits) if interval == MISSING else f"{fmt_number(estimate, digits)} {interval}"
+
+
+def fmt_p(value) -> str:
+    """p-value: three decimals, ``"<0.001"`` below 0.001."""
+    if _missing(value):
+        return MISSING
+    return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+
+
+def fmt_count(value) -> str:
+    """A whole number."""
+    return MISSING if _missing(value) else str(int(value))
+
+
+def fmt_n_pct(count, total, digits: int = 0) -> str:
+    """``"n (pct%)"`` of ``total``; ``"0"`` when the count is 0 and missing when the total is 0."""
+    if _missing(count) or _missing(total) or int(total) == 0:
+        return MISSING
+    if int(count) == 0:
+        return "0"
+    return f"{int(count)} ({100 * int(count) / int(total):.{digits}f}%)"
+
+
+def significant_digits(value, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits (for small quantities such as slopes)."""
+    return MISSING if _missing(value) else f"{float(value):.{digits}g}"
