@@ -1,0 +1,50 @@
+"""The data cut-off: records dated after it are excluded (reason ``after_cutoff``, not a query).
+
+Rules
+-----
+Each form is dated by one field (:data:`FORM_DATE`): a visit by its visit date,
+labs by the draw date, an adverse event by its onset, a diary week by its first
+day, the completion form by its date (excluded -> the subject is still
+"Ongoing"), enrollment by consent (a subject consented after the cut-off is
+excluded entirely). A form whose date is missing is kept. Without a cut-off
+nothing is excluded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from aidheart import formats as F
+from aidheart.clean.studyday import to_dates
+
+FORM_DATE = {
+    F.FORM_ENROLLMENT: "consent_date",
+    F.FORM_VISIT: "visit_date",
+    F.FORM_CHALLENGE: "ch_date",
+    F.FORM_WALK: "smw_date",
+    F.FORM_LABS: "lab_date",
+    F.FORM_CLINICAL: "clin_date",
+    F.FORM_AE: "ae_onset",
+    F.FORM_INOTROPE_LOG: "ino_date",
+    F.FORM_DIARY: "diary_start",
+    F.FORM_DEVIATIONS: "dev_date",
+    F.FORM_COMPLETION: "eos_date",
+}
+AFTER_CUTOFF = "after_cutoff"
+
+
+def after_cutoff(data: pd.DataFrame, form: str, cutoff: dt.date | None) -> pd.Series:
+    """Rows whose ``form`` is dated after ``cutoff`` (all False without a cut-off or a dating field)."""
+    column = FORM_DATE.get(form)
+    if cutoff is None or column not in data.columns:
+        return pd.Series(False, index=data.index)
+    return (to_dates(data[column]) > pd.Timestamp(cutoff)).fillna(False).astype(bool)
+
+
+def records_after_cutoff(data: pd.DataFrame, cutoff: dt.date | None) -> set[str]:
+    """Records consented after the cut-off (not yet in the study at the cut-off)."""
+    screening = data[data["redcap_event_name"].eq(F.EVENT_SCREENING)]
+    late = after_cutoff(screening, F.FORM_ENROLLMENT, cutoff)
+    return set(screening.loc[late, "record_id"])
