@@ -1,0 +1,1 @@
+"""Figures of the analysis report, drawn from the ADaM datasets and the ARD (never recomputed statistics)."""
