@@ -56,3 +56,24 @@ def assert_row_matches(actual: pd.Series, reference: dict, rel: float = REL_TOL,
         assert actual[column] == pytest.approx(expected, rel=tol, abs=1e-12), column
     if check_n and not math.isnan(reference["n"]):
         assert actual["n"] == reference["n"]
+
+
+#: Visit levels, baseline first, of the datasets the mixed models are checked on.
+MODEL_VISITS = {
+    "sleepstudy_d0_3": ["day0", "day1", "day2", "day3"],
+    "synth_ties": ["baseline", "week4", "week12", "week16"],
+    "synth_missing": ["baseline", "week4", "week12", "week16"],
+}
+#: Relative tolerance per column of the model checks (issue 5: 1e-6, df 1e-4).
+MODEL_REL_TOL = {"estimate": REL_TOL, "std_error": REL_TOL, "ci_low": REL_TOL, "ci_high": REL_TOL,
+                 "statistic": REL_TOL, "p_value": REL_TOL, "df": DF_REL_TOL}
+
+
+def model_reference_table(methods: tuple[str, ...]) -> pd.DataFrame:
+    """Reference rows of the given model methods on the :data:`MODEL_VISITS` datasets, numbers as floats."""
+    ref = pd.read_csv(REFERENCE / "values" / "reference.csv", keep_default_na=False, na_values=["NA", ""])
+    ref = ref.loc[ref["method"].isin(methods) & ref["dataset"].isin(list(MODEL_VISITS))].copy()
+    for column in [*MODEL_REL_TOL, "n"]:
+        ref[column] = pd.to_numeric(ref[column])
+    ref["visit"] = ref["visit"].fillna("").astype(str)
+    return ref

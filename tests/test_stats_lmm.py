@@ -19,24 +19,10 @@ from aidheart.stats.covariance import random_intercept_basis
 from aidheart.stats.lmm import fit_lmm
 from aidheart.stats.reml import evaluate
 from aidheart.stats.reml_data import group_by_pattern
+from reference_values import MODEL_REL_TOL, MODEL_VISITS, REFERENCE, model_reference_table
 
-REFERENCE = Path(__file__).parent / "reference"
-VISITS = {
-    "sleepstudy_d0_3": ["day0", "day1", "day2", "day3"],
-    "synth_ties": ["baseline", "week4", "week12", "week16"],
-    "synth_missing": ["baseline", "week4", "week12", "week16"],
-}
-REL_TOL = {"estimate": 1e-6, "std_error": 1e-6, "ci_low": 1e-6, "ci_high": 1e-6,
-           "statistic": 1e-6, "p_value": 1e-6, "df": 1e-4}
-
-
-def reference_rows(methods: tuple[str, ...]) -> pd.DataFrame:
-    ref = pd.read_csv(REFERENCE / "values" / "reference.csv", keep_default_na=False, na_values=["NA", ""])
-    ref = ref.loc[ref["method"].isin(methods) & ref["dataset"].isin(list(VISITS))].copy()
-    for column in [*REL_TOL, "n"]:
-        ref[column] = pd.to_numeric(ref[column])
-    ref["visit"] = ref["visit"].fillna("").astype(str)
-    return ref
+VISITS = MODEL_VISITS
+REL_TOL = MODEL_REL_TOL
 
 
 def lmm_for(dataset: str) -> pd.DataFrame:
@@ -46,7 +32,7 @@ def lmm_for(dataset: str) -> pd.DataFrame:
 
 
 def _cases():
-    ref = reference_rows(("lmm", "lmm_kr"))
+    ref = model_reference_table(("lmm", "lmm_kr"))
     return [
         pytest.param(row, id=f"{row.dataset}-{row.visit or 'model'}-{row.method}-{row.term}")
         for row in ref.itertuples(index=False)
@@ -70,7 +56,7 @@ def test_lmm_matches_lmertest(expected):
 
 
 def test_reference_covers_every_dataset():
-    ref = reference_rows(("lmm", "lmm_kr"))
+    ref = model_reference_table(("lmm", "lmm_kr"))
     assert set(ref["dataset"]) == set(VISITS)
     assert {"contrast", "var_subject", "var_residual", "reml_loglik", "n_obs"} <= set(ref["term"])
 

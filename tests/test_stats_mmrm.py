@@ -22,24 +22,10 @@ from aidheart.stats.covariance import unstructured_basis, unstructured_parameter
 from aidheart.stats.mmrm import fit_mmrm
 from aidheart.stats.reml import evaluate
 from aidheart.stats.reml_data import group_by_pattern
+from reference_values import MODEL_REL_TOL, MODEL_VISITS, REFERENCE, model_reference_table
 
-REFERENCE = Path(__file__).parent / "reference"
-VISITS = {
-    "sleepstudy_d0_3": ["day0", "day1", "day2", "day3"],
-    "synth_ties": ["baseline", "week4", "week12", "week16"],
-    "synth_missing": ["baseline", "week4", "week12", "week16"],
-}
-REL_TOL = {"estimate": 1e-6, "std_error": 1e-6, "ci_low": 1e-6, "ci_high": 1e-6,
-           "statistic": 1e-6, "p_value": 1e-6, "df": 1e-4}
-
-
-def reference_rows(methods: tuple[str, ...]) -> pd.DataFrame:
-    ref = pd.read_csv(REFERENCE / "values" / "reference.csv", keep_default_na=False, na_values=["NA", ""])
-    ref = ref.loc[ref["method"].isin(methods) & ref["dataset"].isin(list(VISITS))].copy()
-    for column in [*REL_TOL, "n"]:
-        ref[column] = pd.to_numeric(ref[column])
-    ref["visit"] = ref["visit"].fillna("").astype(str)
-    return ref
+VISITS = MODEL_VISITS
+REL_TOL = MODEL_REL_TOL
 
 
 def change_from_baseline(data: pd.DataFrame, baseline: str) -> pd.DataFrame:
@@ -60,7 +46,7 @@ def mmrm_for(dataset: str) -> pd.DataFrame:
 def _cases(method):
     return [
         pytest.param(row, id=f"{row.dataset}-{row.visit or 'model'}-{row.term}")
-        for row in reference_rows((method,)).itertuples(index=False)
+        for row in model_reference_table((method,)).itertuples(index=False)
     ]
 
 
@@ -93,7 +79,7 @@ def test_mmrm_agrees_with_gls_emmeans(expected):
 
 
 def test_reference_covers_every_dataset():
-    ref = reference_rows(("mmrm",))
+    ref = model_reference_table(("mmrm",))
     assert set(ref["dataset"]) == set(VISITS)
     assert {"lsmean_change", "reml_loglik", "n_obs", "sigma_1_1", "sigma_1_3", "sigma_3_3"} <= set(ref["term"])
 
