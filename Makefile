@@ -26,7 +26,7 @@ system-tools:
 	  else echo "Please install poppler-utils (pdftotext, pdftoppm)"; exit 1; fi; }
 
 run: setup
-	$(BIN)/snakemake --profile workflow/profiles/default
+	$(BIN)/snakemake --cores 2
 
 test: setup system-tools
 	$(BIN)/python -m pytest
