@@ -52,3 +52,12 @@ def test_next_trial_size_rows_from_a_pilot_with_sd_45():
 def test_next_trial_size_without_enough_pairs():
     frame = next_trial_size([1.0], [2.0], effect_sizes=[30])
     assert len(frame) == 1 and "fewer than 2" in frame.iloc[0]["note"]
+
+
+def test_large_effect_is_solved_over_r_search_interval():
+    # R 4.2.2: power.t.test(delta = 45, sd = 33.537975987428538, power = 0.8, tol = 1e-12)$n
+    # -> 9.77966039169026. Near n = 1 the t distribution has almost no df and the power
+    # function misbehaves; R searches n in [2, 1e7], and so must we.
+    from aidheart.stats.sizing import two_sample_n
+
+    assert two_sample_n(45, 33.537975987428538, 0.8) == pytest.approx(9.77966039169026, rel=1e-9)

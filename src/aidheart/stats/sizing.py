@@ -35,12 +35,12 @@ def two_sample_power(n: float, delta: float, sd: float, alpha: float = 0.05) -> 
 def two_sample_n(delta: float, sd: float, power: float, alpha: float = 0.05) -> float:
     """Unrounded n per arm giving ``power`` (see :func:`two_sample_power`); NaN if unattainable.
 
-    Solves power(n) = target for n in [1 + 1e-7, 1e7], to 1e-12 absolute.
+    Solves power(n) = target for n in [2, 1e7] (the interval of R's ``power.t.test``), to 1e-12 absolute.
     """
     def shortfall(n: float) -> float:
         return two_sample_power(n, delta, sd, alpha) - power
 
-    lower, upper = 1 + 1e-7, 1e7
+    lower, upper = 2.0, 1e7
     if not (delta != 0 and shortfall(lower) < 0 < shortfall(upper)):
         return math.nan
     return zeroin(shortfall, lower, upper, tol=N_TOL)
