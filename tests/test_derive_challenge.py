@@ -126,3 +126,18 @@ def test_a_missing_column_is_named():
     sessions, steps, readings = session("7", "Dobutamine", [2.5, 5.0])
     with pytest.raises(DerivationError, match="monitor_readings lacks column.s. valid"):
         adstep_of((sessions, steps, readings.drop(columns="valid")))
+
+
+def test_derive_queries_of_a_study_with_no_sessions_yet_is_empty():
+    """At an early cut-off there are no steps and no sessions: an empty listing, not an error."""
+    import pandas as pd
+
+    from aidheart.derive.queries import derive_queries
+    from aidheart.ingest.queries import QUERY_COLUMNS
+
+    adstep = pd.DataFrame({column: pd.Series([], dtype=float)
+                           for column in ("USABLFL", "record_id", "event", "STEP", "NVALID", "REASON")})
+    adeff = pd.DataFrame({column: pd.Series([], dtype=float)
+                          for column in ("PARAMCD", "AVAL", "record_id", "event", "REASND")})
+    queries = derive_queries(adstep, adeff)
+    assert queries.empty and list(queries.columns) == list(QUERY_COLUMNS)

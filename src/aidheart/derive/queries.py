@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Columns of the query listing (as the cleaning step writes results/qc/queries.csv).
-QUERY_COLUMNS = ["record_id", "event", "form", "field", "instance", "value", "rule", "severity", "source", "message"]
+from aidheart.ingest.queries import QUERY_COLUMNS
+
 FORM = "inotrope_challenge"
 
 
@@ -33,12 +33,12 @@ def derive_queries(adstep: pd.DataFrame, adeff: pd.DataFrame, paramcd: str = "IN
         "record_id": steps["record_id"], "event": steps["event"], "form": FORM,
         "field": "step_" + steps["STEP"].astype("string").fillna(""), "instance": pd.NA,
         "value": steps["NVALID"].astype("string"), "rule": "challenge_step_not_usable", "severity": "warning",
-        "source": "adam/adstep.csv", "message": "dose step not usable: " + steps["REASON"],
+        "source": "adam/adstep.csv", "message": "dose step not usable: " + steps["REASON"].astype("string"),
     })
     missing = adeff[(adeff["PARAMCD"] == paramcd) & adeff["AVAL"].isna()]
     session_queries = pd.DataFrame({
         "record_id": missing["record_id"], "event": missing["event"], "form": FORM, "field": paramcd,
         "instance": pd.NA, "value": pd.NA, "rule": f"{paramcd.lower()}_not_derived", "severity": "warning",
-        "source": "adam/adeff.csv", "message": f"{paramcd} not derived: " + missing["REASND"].fillna("no reason"),
+        "source": "adam/adeff.csv", "message": f"{paramcd} not derived: " + missing["REASND"].astype("string").fillna("no reason"),
     })
-    return pd.concat([step_queries, session_queries], ignore_index=True)[QUERY_COLUMNS]
+    return pd.concat([step_queries, session_queries], ignore_index=True)[list(QUERY_COLUMNS)]
