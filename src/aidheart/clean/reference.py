@@ -42,5 +42,5 @@ def reference_dates(data: pd.DataFrame, cutoff: dt.date | None) -> pd.DataFrame:
 
 def day_column(rows: pd.DataFrame, column: str, reference: pd.DataFrame) -> pd.Series:
     """Study day of a date column of ``rows`` (relative to each row's record origin)."""
-    origin = rows["record_id"].map(reference["origin"])
-    return study_day(to_dates(rows[column]), pd.to_datetime(origin))
+    origin = pd.Series(reference["origin"].reindex(rows["record_id"]).to_numpy(), index=rows.index)
+    return study_day(to_dates(rows[column]), origin)
