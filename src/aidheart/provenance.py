@@ -32,3 +32,48 @@ def input_manifest(paths) -> pd.DataFrame:
         for path in paths
     ]
     return pd.DataFrame(rows, columns=["file", "bytes", "sha256"]).sort_values("file", ignore_index=True)
+
+
+#: Distributions whose versions the reproducibility appendix lists.
+REPORTED_PACKAGES = ("aidheart", "snakemake", "numpy", "pandas", "scipy", "matplotlib", "pyyaml", "tabulate",
+                     "nbformat", "nbclient", "ipykernel", "pypandoc_binary", "typst")
+
+
+def git_state(repo: str | Path) -> dict:
+    """``{"revision": <commit hash or "unknown">, "dirty": bool | None}`` of the git work tree at ``repo``.
+
+    Dirty means ``git status --porcelain`` lists anything (modified, staged or untracked files,
+    ignored files excepted). Without git or outside a repository both are unknown.
+    """
+    import subprocess
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+    try:
+        revision = git("rev-parse", "HEAD").strip()
+        dirty = bool(git("status", "--porcelain").strip())
+    except (OSError, subprocess.CalledProcessError):
+        return {"revision": "unknown", "dirty": None}
+    return {"revision": revision, "dirty": dirty}
+
+
+def package_versions(names=REPORTED_PACKAGES) -> dict[str, str]:
+    """Installed version of each distribution (``"not installed"`` when absent), plus ``python``."""
+    import platform
+    from importlib import metadata
+
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def run_info(config: dict, git: dict, packages: dict[str, str]) -> dict:
+    """What a run was made from, without wall-clock time: data cut-off, code revision, packages, configuration."""
+    cutoff = config.get("cutoff_date") or ""
+    return {"cutoff_date": str(cutoff), "code_revision": git.get("revision", "unknown"),
+            "code_dirty": git.get("dirty"), "packages": dict(packages), "config": config}

@@ -1,4 +1,5 @@
 # Provenance: what the results were computed from (for the reproducibility appendix).
+from aidheart.provenance import git_state
 
 
 rule input_manifest:
@@ -12,3 +13,20 @@ rule input_manifest:
         "../envs/python.yaml"
     script:
         "../../scripts/input_manifest.py"
+
+# Revision and dirty flag of the code: a param of run_info, so a new commit or edit re-runs it.
+CODE_STATE = git_state(workflow.basedir)
+
+
+rule run_info:
+    output:
+        f"{RESULTS}/provenance/run_info.json",
+    log:
+        f"{LOGS}/provenance/run_info.log",
+    params:
+        config=config,
+        git=CODE_STATE,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../../scripts/run_info.py"

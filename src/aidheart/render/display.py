@@ -14,11 +14,14 @@ FIGURE_METADATA = {".png": {"Software": None}, ".svg": {"Date": None, "Creator":
                    ".pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
 
 
-def markdown_table(frame, *, index: bool = False, floatfmt: str = "g", missing: str = "", empty: str = "None"):
+def markdown_table(frame, *, index: bool = False, floatfmt: str = "g", missing: str = "", empty: str = "None",
+                   **options):
     """A DataFrame as an IPython Markdown object holding a pipe table.
 
     A frame without rows keeps its header and shows one row reading ``empty`` (a
-    table with no body looks like a rendering fault in a DSMB report).
+    table with no body looks like a rendering fault in a DSMB report).  Other keyword
+    ``options`` go to ``tabulate`` (e.g. ``disable_numparse=True`` keeps text such as
+    ``"49.0"`` exactly as formatted; ``colalign``).
     """
     from IPython.display import Markdown
 
@@ -29,7 +32,7 @@ def markdown_table(frame, *, index: bool = False, floatfmt: str = "g", missing: 
         frame = frame.astype(object)
         frame.loc[0] = [empty] + [""] * (len(frame.columns) - 1)
         index = False
-    text = frame.to_markdown(index=index, tablefmt="pipe", floatfmt=floatfmt, missingval=missing)
+    text = frame.to_markdown(index=index, tablefmt="pipe", floatfmt=floatfmt, missingval=missing, **options)
     return Markdown(text)
 
 

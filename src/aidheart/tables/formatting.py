@@ -62,3 +62,43 @@ def fmt_n_pct(count, total, digits: int = 0) -> str:
 def significant_digits(value, digits: int = 3) -> str:
     """``value`` with ``digits`` significant digits (for small quantities such as slopes)."""
     return MISSING if _missing(value) else f"{float(value):.{digits}g}"
+
+
+def fmt_mean_sd(mean, sd, digits: int = 2) -> str:
+    """``"mean (SD)"``; the SD is left out when missing (one subject)."""
+    if _missing(mean):
+        return MISSING
+    return fmt_number(mean, digits) if _missing(sd) else f"{fmt_number(mean, digits)} ({fmt_number(sd, digits)})"
+
+
+def fmt_median_iqr(median, q1, q3, digits: int = 2) -> str:
+    """``"median [Q1, Q3]"``."""
+    if _missing(median):
+        return MISSING
+    if _missing(q1) or _missing(q3):
+        return fmt_number(median, digits)
+    return f"{fmt_number(median, digits)} [{fmt_number(q1, digits)}, {fmt_number(q3, digits)}]"
+
+
+def fmt_percent_ci(proportion, low, high, digits: int = 1) -> str:
+    """A proportion and its CI as percentages: ``"43.8% (19.8, 70.1)"``."""
+    if _missing(proportion):
+        return MISSING
+    text = f"{100 * float(proportion):.{digits}f}%"
+    if _missing(low) or _missing(high):
+        return text
+    return f"{text} ({100 * float(low):.{digits}f}, {100 * float(high):.{digits}f})"
+
+
+def fmt_fraction(count, total) -> str:
+    """``"count/total"``; missing when the total is."""
+    if _missing(count) or _missing(total):
+        return MISSING
+    return f"{int(count)}/{int(total)}"
+
+
+def fmt_proportion_count(proportion, total) -> str:
+    """``"k/n"`` from a proportion ``k/n`` stored with its denominator (k recovered exactly by rounding)."""
+    if _missing(proportion) or _missing(total):
+        return MISSING
+    return fmt_fraction(round(float(proportion) * int(total)), total)

@@ -1,0 +1,166 @@
+"""The analysis and data-quality reports as the pipeline renders them (session run on the shipped study)."""
+
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from aidheart.tables.ard_rows import read_ard
+from aidheart.tables.formatting import fmt_estimate_ci, fmt_number, fmt_p
+
+REPORTS = ("analysis", "data_quality")
+#: Every table and figure SPEC §6 names for the analysis report, by its caption text.
+ANALYSIS_CAPTIONS = (
+    "Participant flow", "Analysis populations", "Baseline characteristics of the safety set (Table 1)",
+    "Primary endpoint: inotrope sensitivity", "Inotrope sensitivity by visit: individual subjects",
+    "Change in inotrope sensitivity from baseline", "Per-subject dose–response",
+    "Secondary endpoints: primary visit against baseline", "Geometric mean ratios",
+    "Forest plot of standardised effects", "Longitudinal models of inotrope sensitivity",
+    "Longitudinal models of 6-minute walk distance", "Sensitivity analyses: inotrope sensitivity",
+    "Sensitivity analyses: 6-minute walk distance", "Responders:", "Feasibility outcomes",
+    "Treatment-emergent adverse events and deaths", "Worst post-baseline CTCAE grade",
+    "SD of change at the primary visit", "Subjects per arm: 6-minute walk distance",
+    "Code revision and data cut-off", "Package versions", "Configuration of the run",
+    "Input files and their SHA-256 digests",
+)
+DATA_QUALITY_CAPTIONS = ("Queries by severity", "Queries by form, rule and severity", "Queries by subject",
+                         "Rows read = kept + excluded", "Query listing")
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&amp;", "&").split())
+
+
+class _Table(HTMLParser):
+    """Rows of the table whose caption contains ``caption`` (cells as stripped text)."""
+
+    def __init__(self, caption):
+        super().__init__()
+        self.caption, self.rows, self.cell = caption, [], None
+        self.in_caption, self.buffer, self.active = False, "", False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "caption" or (tag == "figcaption"):
+            self.in_caption, self.buffer = True, ""
+        elif tag == "tr" and self.active:
+            self.rows.append([])
+        elif tag in ("td", "th") and self.active:
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("caption", "figcaption"):
+            self.in_caption = False
+            self.active = self.caption in " ".join(self.buffer.split()) if not self.rows else self.active
+        elif tag in ("td", "th") and self.active and self.cell is not None:
+            self.rows[-1].append(" ".join(self.cell.replace("\u2019", "'").split()))  # pandoc's smart quotes
+            self.cell = None
+        elif tag == "table" and self.rows:
+            self.active = False
+
+    def handle_data(self, data):
+        if self.in_caption:
+            self.buffer += data
+        elif self.cell is not None:
+            self.cell += data
+
+
+def table_rows(html: str, caption: str) -> list[list[str]]:
+    parser = _Table(caption)
+    parser.feed(html)
+    return parser.rows
+
+
+@pytest.fixture(scope="module")
+def reports(shipped_run):
+    return {name: shipped_run / "results" / "reports" for name in REPORTS}
+
+
+@pytest.fixture(scope="module")
+def analysis_html(shipped_run):
+    return (shipped_run / "results" / "reports" / "analysis.html").read_text(encoding="utf-8")
+
+
+def test_pipeline_makes_the_reports(shipped_run):
+    for name in ("analysis.html", "analysis.pdf", "data_quality.html", "data_quality.pdf"):
+        assert (shipped_run / "results" / "reports" / name).stat().st_size > 10_000, name
+
+
+def test_every_table_and_figure_of_the_spec_is_in_the_analysis_report(analysis_html):
+    text = _text(analysis_html)
+    missing = [caption for caption in ANALYSIS_CAPTIONS if caption not in text]
+    assert not missing
+    assert "@tbl-" not in text and "@fig-" not in text  # every cross-reference resolved
+    assert "pilot" in text and "descriptive" in text
+
+
+def test_data_quality_report_has_its_tables(shipped_run):
+    text = _text((shipped_run / "results" / "reports" / "data_quality.html").read_text(encoding="utf-8"))
+    assert [caption for caption in DATA_QUALITY_CAPTIONS if caption not in text] == []
+
+
+def test_reports_show_the_cutoff_not_the_wall_clock(shipped_run):
+    for name in REPORTS:
+        text = _text((shipped_run / "results" / "reports" / f"{name}.html").read_text(encoding="utf-8"))
+        assert "Data cut-off: none — all data in the export" in text
+        assert not re.search(r"\b20\d\d-\d\d-\d\d[ T]\d\d:\d\d", text)
+
+
+def test_primary_endpoint_numbers_equal_the_ard_after_rounding(shipped_run, analysis_html):
+    ard = read_ard(shipped_run / "results" / "stats" / "ard.csv")
+    keys = (ard["paramcd"] == "INOSENS") & (ard["population"] == "EFF") & (ard["visit"] == "Week 12")
+    pick = lambda method, term: ard[keys & (ard["method"] == method) & (ard["term"] == term)].iloc[0]  # noqa: E731
+    rows = {row[0]: row[1:] for row in table_rows(analysis_html, "Primary endpoint: inotrope sensitivity")}
+    t = pick("paired_t", "mean_change")
+    assert rows["Complete pairs, n"][0] == str(int(t["n"]))
+    assert rows["Mean change, paired t"] == [fmt_estimate_ci(t["estimate"], t["ci_low"], t["ci_high"], 4),
+                                             f"t = {fmt_number(t['statistic'])}, df = {fmt_number(t['df'], 0)}",
+                                             fmt_p(t["p_value"])]
+    wilcoxon = pick("wilcoxon_signed_rank", "V")
+    label = next(name for name in rows if name.startswith("Wilcoxon"))
+    assert rows[label][1:] == [f"V = {fmt_number(wilcoxon['statistic'], 0)}", fmt_p(wilcoxon["p_value"])]
+    hl = pick("hodges_lehmann", "pseudomedian")
+    assert rows["Hodges–Lehmann estimate"][0] == fmt_estimate_ci(hl["estimate"], hl["ci_low"], hl["ci_high"], 4)
+    for name, (method, term) in {"Cohen's dz": ("cohen_dz", "dz"), "Hedges' gz": ("hedges_gz", "gz")}.items():
+        row = pick(method, term)
+        assert rows[name][0] == fmt_estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], 2)
+    boot = pick("bootstrap_mean_change", "mean_change")
+    label = next(name for name in rows if name.startswith("Bootstrap"))
+    assert rows[label][0] == fmt_estimate_ci(boot["estimate"], boot["ci_low"], boot["ci_high"], 4)
+    label = next(name for name in rows if name.startswith("Sign-flip"))
+    assert rows[label][-1] == fmt_p(pick("sign_flip_permutation", "mean_change")["p_value"])
+
+
+def test_html_is_self_contained(shipped_run):
+    for name in REPORTS:
+        html = (shipped_run / "results" / "reports" / f"{name}.html").read_text(encoding="utf-8")
+        assert not re.search(r"""<[^>]+\bsrc\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+        assert not re.search(r"""<link[^>]+href\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+        assert not re.search(r"""@import\s+(url\()?["']?https?://""", html, re.I)
+
+
+def test_pdf_pages_rasterise(shipped_run, tmp_path):
+    for name in REPORTS:
+        pdf = shipped_run / "results" / "reports" / f"{name}.pdf"
+        done = subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / name)], capture_output=True)
+        assert done.returncode == 0, done.stderr
+        pages = int(re.search(rb"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True).stdout)[1])
+        assert len(list(tmp_path.glob(f"{name}-*.png"))) == pages > 1
+
+
+def test_pdf_keeps_the_tables_and_the_cutoff_on_every_page(shipped_run):
+    pdf = shipped_run / "results" / "reports" / "analysis.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    assert all("Data cut-off" in page for page in pages)
+    assert "Complete pairs, n" in text and "Hodges–Lehmann estimate" in text
+
+
+def test_reproducibility_appendix_lists_every_input_hash(shipped_run, analysis_html):
+    import pandas as pd
+
+    manifest = pd.read_csv(shipped_run / "results" / "provenance" / "input_files.csv")
+    assert all(digest in analysis_html for digest in manifest["sha256"])
+    info = (shipped_run / "results" / "provenance" / "run_info.json").read_text()
+    assert '"code_revision"' in info and '"code_dirty"' in info
+    assert not re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d", info)  # no wall-clock time stamp

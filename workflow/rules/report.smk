@@ -1,0 +1,75 @@
+# Reports: the analysis and data-quality reports, rendered from reports/*.qmd by quarto when
+# it is on PATH (or config renderer: quarto), else by the built-in renderer (aidheart.render).
+# Every input a report reads is a named input, so Snakemake re-renders when it changes.
+
+REPORTS = f"{RESULTS}/reports"
+# The report sources live with the workflow (not in the working directory, which may be elsewhere).
+REPORT_SOURCES = Path(workflow.basedir) / "reports"
+# The rendered reports, marked for `snakemake --report`.
+REPORT_OUTPUTS = {
+    "analysis_html": report(f"{REPORTS}/analysis.html", caption="../report/analysis.rst", category="Reports"),
+    "analysis_pdf": report(f"{REPORTS}/analysis.pdf", caption="../report/analysis.rst", category="Reports"),
+    "data_quality_html": report(f"{REPORTS}/data_quality.html", caption="../report/data_quality.rst",
+                                category="Reports"),
+    "data_quality_pdf": report(f"{REPORTS}/data_quality.pdf", caption="../report/data_quality.rst",
+                               category="Reports"),
+}
+# The figure files of the analysis report, as named inputs fig_<name> (PNG).
+FIGURE_INPUTS = {f"fig_{name}": path for name, path in figure_outputs().items()}
+
+
+rule render_analysis:
+    input:
+        f"{REPORT_SOURCES}/_setup.qmd",
+        f"{REPORT_SOURCES}/_quarto.yml",
+        qmd=f"{REPORT_SOURCES}/analysis.qmd",
+        ard=f"{STATS}/ard.csv",
+        adsl=f"{ADAM}/adsl.csv",
+        adeff=f"{ADAM}/adeff.csv",
+        adae=f"{ADAM}/adae.csv",
+        adlb=f"{ADAM}/adlb.csv",
+        input_files=f"{RESULTS}/provenance/input_files.csv",
+        run_info=f"{RESULTS}/provenance/run_info.json",
+        **FIGURE_INPUTS,
+    output:
+        html=REPORT_OUTPUTS["analysis_html"],
+        pdf=REPORT_OUTPUTS["analysis_pdf"],
+    log:
+        f"{LOGS}/reports/analysis.log",
+    benchmark:
+        f"{LOGS}/benchmarks/render_analysis.tsv"
+    params:
+        parameters={
+            "cutoff_date": config["cutoff_date"],
+            "primary_visit": config["primary_visit"],
+            "mcid_6mwd": config["analysis"]["responder_threshold_6mwd"],
+        },
+        renderer=config["renderer"],
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../../scripts/render_report.py"
+
+
+rule render_data_quality:
+    input:
+        f"{REPORT_SOURCES}/_setup.qmd",
+        f"{REPORT_SOURCES}/_quarto.yml",
+        qmd=f"{REPORT_SOURCES}/data_quality.qmd",
+        queries=f"{QC}/queries.csv",
+        derive_queries=f"{QC}/derive_queries.csv",
+        reconciliation=f"{QC}/reconciliation.csv",
+    output:
+        html=REPORT_OUTPUTS["data_quality_html"],
+        pdf=REPORT_OUTPUTS["data_quality_pdf"],
+    log:
+        f"{LOGS}/reports/data_quality.log",
+    benchmark:
+        f"{LOGS}/benchmarks/render_data_quality.tsv"
+    params:
+        parameters={"cutoff_date": config["cutoff_date"]},
+        renderer=config["renderer"],
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../../scripts/render_report.py"
