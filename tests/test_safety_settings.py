@@ -1,0 +1,30 @@
+"""What the DSMB rule takes from the configuration: the cut-off and the title-page metadata."""
+
+from __future__ import annotations
+
+from aidheart.safety.settings import report_cutoff, report_metadata, report_parameters
+
+EXPORTS = ["data/raw/redcap/AIDHEART_DataDictionary_2026-05-24.csv", "data/raw/redcap/AIDHEART_DATA_2026-05-24_1048.csv"]
+CONFIG = {"cutoff_date": "", "study": {}, "visits": [], "end_of_treatment_visit": "Week 12",
+          "safety": {"teae_window_days": 30, "anc_lln": 2.0}, "populations": {"adherence_min_pct": 80},
+          "stopping_rules": [{"id": "related_death", "label": "x", "threshold": 1}]}
+
+
+def test_configured_cutoff_wins():
+    assert report_cutoff({**CONFIG, "cutoff_date": "2025-09-24"}, EXPORTS) == ("2025-09-24", "config")
+
+
+def test_without_a_cutoff_the_export_date_is_used():
+    assert report_cutoff(CONFIG, EXPORTS) == ("2026-05-24", "export")
+
+
+def test_without_cutoff_or_dated_export_the_cutoff_is_empty():
+    assert report_cutoff(CONFIG, ["elsewhere.csv"]) == ("", "none")
+
+
+def test_parameters_carry_the_stopping_rules_and_metadata_the_report_date():
+    parameters = report_parameters({**CONFIG, "cutoff_date": "2025-09-24"}, EXPORTS)
+    assert parameters["stopping_rules"] == CONFIG["stopping_rules"]
+    metadata = report_metadata({**CONFIG, "cutoff_date": "2025-09-24"}, EXPORTS)
+    assert metadata["subtitle"] == "OPEN SESSION REPORT"
+    assert metadata["date"].endswith("2025-09-24")

@@ -1,0 +1,39 @@
+# The DSMB open-session safety report (SPEC section 6): clean and ADaM tables at the
+# data cut-off -> reports/dsmb.qmd -> PDF and HTML. The cut-off (without one, the
+# export's date), the stopping rules and the study metadata it shows are params, so
+# changing them re-renders only this report.
+from aidheart.safety.settings import report_metadata, report_parameters, source_files
+
+DSMB_OUTPUTS = [f"{RESULTS}/reports/dsmb.pdf", f"{RESULTS}/reports/dsmb.html"]
+
+
+rule render_dsmb:
+    input:
+        source_files(workflow.basedir),
+        qmd=str(Path(workflow.basedir) / "reports" / "dsmb.qmd"),
+        subjects=f"{CLEAN}/subjects.csv",
+        completion=f"{CLEAN}/completion.csv",
+        visits=f"{CLEAN}/visits.csv",
+        labs=f"{CLEAN}/labs.csv",
+        clinical=f"{CLEAN}/clinical.csv",
+        walks=f"{CLEAN}/walks.csv",
+        challenge_sessions=f"{CLEAN}/challenge_sessions.csv",
+        deviations=f"{CLEAN}/deviations.csv",
+        adsl=f"{ADAM}/adsl.csv",
+        adae=f"{ADAM}/adae.csv",
+        adlb=f"{ADAM}/adlb.csv",
+    output:
+        pdf=report(DSMB_OUTPUTS[0], caption="../report/dsmb.rst", category="Reports"),
+        html=report(DSMB_OUTPUTS[1], caption="../report/dsmb.rst", category="Reports"),
+    log:
+        f"{LOGS}/reports/dsmb.log",
+    benchmark:
+        f"{LOGS}/benchmarks/render_dsmb.tsv"
+    params:
+        parameters=report_parameters(config, redcap_files()),
+        renderer=config["renderer"],
+        metadata=report_metadata(config, redcap_files()),
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../../scripts/render_report.py"
