@@ -7,7 +7,9 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
-configfile: "config/config.yaml"
+# Paths in the configuration are relative to this folder, so the workflow also runs
+# with --directory elsewhere (tests, benchmarks) on the shipped study.
+configfile: f"{workflow.basedir}/config/config.yaml"
 
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 from aidheart.config import ConfigError, validate_config
@@ -20,6 +22,13 @@ except ConfigError as error:
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/clean.smk"
+include: "workflow/rules/derive.smk"
+include: "workflow/rules/analyse.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
+include: "workflow/rules/dsmb.smk"
 
 
 rule all:

@@ -1,11 +1,23 @@
 # Small named helpers shared by the rules: paths and target lists.
+import re
+import zlib
+
 from aidheart.jobenv import export_package_path
 
 export_package_path(str(Path(workflow.basedir) / "src"))
 
-DATA_DIR = Path(config["data_dir"])
+DATA_DIR = Path(workflow.basedir) / config["data_dir"]  # an absolute data_dir stays as it is
 RESULTS = "results"
 LOGS = "logs"
+CLEAN = f"{RESULTS}/clean"
+QC = f"{RESULTS}/qc"
+MONITOR_PARTS = f"{RESULTS}/interim/monitor"
+# Workflow constant, not study metadata: at most this many monitor jobs. Up to
+# it, one job per monitor file (a new or changed file re-runs only its session);
+# above it, files go to stable hash shards so the job count stays bounded.
+MAX_MONITOR_JOBS = 128
+CLEAN_TABLES = ("subjects", "visits", "challenge_sessions", "challenge_steps", "monitor_readings", "walks",
+                "labs", "clinical", "adverse_events", "diary", "inotrope_log", "deviations", "completion")
 
 
 def raw_input_files():
@@ -14,6 +26,77 @@ def raw_input_files():
     return sorted(str(path) for pattern in patterns for path in DATA_DIR.glob(pattern))
 
 
+def data_dir(wildcards):
+    """The data folder (a function, so that --lint does not take it for a hard-coded path prefix)."""
+    return str(DATA_DIR)
+
+
+def redcap_files():
+    """The files in data_dir/redcap/ (the cleaning job picks the export and the dictionary)."""
+    return sorted(str(path) for path in DATA_DIR.glob("redcap/*.csv"))
+
+
+def monitor_shard_name(stem):
+    """The file stem when it is a plain name (letters, digits, _ and -), else a stable hash of it."""
+    return stem if re.fullmatch(r"[A-Za-z0-9_-]+", stem) else f"file{zlib.crc32(stem.encode()):08x}"
+
+
+def monitor_shards():
+    """Shard name -> its monitor files: one shard per file stem, or crc32 hash shards above MAX_MONITOR_JOBS."""
+    files = sorted(DATA_DIR.glob("monitor/*.csv"))
+    if len(files) <= MAX_MONITOR_JOBS:
+        return {monitor_shard_name(path.stem): [str(path)] for path in files}
+    shards = {}
+    for path in files:
+        shards.setdefault(f"shard{zlib.crc32(path.stem.encode()) % MAX_MONITOR_JOBS:03d}", []).append(str(path))
+    return shards
+
+
+def monitor_shard_files(wildcards):
+    """Input function of monitor_session: the files of one shard."""
+    return monitor_shards()[wildcards.shard]
+
+
+def monitor_part_files(kind):
+    """The per-shard outputs of one kind (readings, queries, sessions) that clean_tables reads."""
+    return [f"{MONITOR_PARTS}/{shard}.{kind}.csv" for shard in sorted(monitor_shards())]
+
+
+def cleaning_settings():
+    """The config keys the cleaning job uses (so that other keys do not re-run it)."""
+    keys = ("visits", "cutoff_date", "inotrope_dose_range", "free_text_safe", "challenge")
+    return {key: config[key] for key in keys}
+
+
+def clean_outputs():
+    return {name: f"{CLEAN}/{name}.csv" for name in CLEAN_TABLES}
+
+
 def all_targets():
     """What `snakemake` builds by default."""
-    return [f"{RESULTS}/provenance/input_files.csv"]
+    return [f"{RESULTS}/provenance/input_files.csv", *clean_outputs().values(), f"{QC}/queries.csv",
+            f"{QC}/reconciliation.csv", *DERIVE_OUTPUTS, f"{STATS}/ard.csv",
+            *figure_outputs().values(), *REPORT_OUTPUTS.values(), *DSMB_OUTPUTS]
+
+
+# Figures of the analysis report (workflow/rules/figures.smk).
+FIGURES = f"{RESULTS}/figures"
+# Endpoints drawn as spaghetti plots and waterfalls; endpoints on the forest plot.
+TRAJECTORY_PARAMS = ("INOSENS", "SIXMWD")
+FOREST_PARAMS = ("INOSENS", "CIMAINT", "HRSLOPE", "SIXMWD", "LCRP", "LNTPROBNP", "KCCQ", "NYHA", "LVEF", "VISMAINT")
+
+
+def figure_outputs():
+    """Named figure outputs (PNG; an SVG twin is written beside each) marked for `snakemake --report`."""
+    outputs = {
+        "flow": report(f"{FIGURES}/flow.png", caption="../report/flow.rst", category="Figures"),
+        "dose_response": report(f"{FIGURES}/dose_response.png", caption="../report/dose_response.rst",
+                                category="Figures"),
+        "forest": report(f"{FIGURES}/forest.png", caption="../report/forest.rst", category="Figures"),
+    }
+    for paramcd in TRAJECTORY_PARAMS:
+        outputs[f"spaghetti_{paramcd}"] = report(f"{FIGURES}/spaghetti_{paramcd}.png",
+                                                 caption="../report/spaghetti.rst", category="Figures")
+        outputs[f"waterfall_{paramcd}"] = report(f"{FIGURES}/waterfall_{paramcd}.png",
+                                                 caption="../report/waterfall.rst", category="Figures")
+    return outputs
