@@ -22,6 +22,7 @@ rule analyse:
         sizing=config["sizing"],
         accrual_start=config["study"]["accrual_start"],
         adherence_min_pct=config["populations"]["adherence_min_pct"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/stats.yaml"
     script:

@@ -20,6 +20,7 @@ rule clean_tables:
     params:
         data_dir=data_dir,
         settings=cleaning_settings(),
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/python.yaml"
     script:

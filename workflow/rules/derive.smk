@@ -26,6 +26,7 @@ rule derive_adstep:
         visits=config["visits"],
         vis_weights=config["vis_weights"],
         challenge=config["challenge"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/python.yaml"
     script:
@@ -53,6 +54,7 @@ rule derive_adeff:
         visits=config["visits"],
         vis_weights=config["vis_weights"],
         min_distinct_doses=config["challenge"]["min_distinct_doses"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/python.yaml"
     script:
@@ -95,6 +97,7 @@ rule derive_adsl:
         end_of_treatment_visit=config["end_of_treatment_visit"],
         vis_weights=config["vis_weights"],
         adherence_min_pct=config["populations"]["adherence_min_pct"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/python.yaml"
     script:

@@ -1,25 +1,45 @@
-# Figures of the analysis report: one job draws them all from ADaM and the ARD.
+# Figures of the analysis report, in two jobs: those drawn from ADaM alone run
+# while the analysis job fits its models; those showing results wait for the ARD.
 
 
-rule figures:
+rule figures_subjects:
     input:
         adsl=f"{ADAM}/adsl.csv",
         adeff=f"{ADAM}/adeff.csv",
         adstep=f"{ADAM}/adstep.csv",
+    output:
+        **subject_figure_outputs(),
+    log:
+        f"{LOGS}/figures/figures_subjects.log",
+    benchmark:
+        f"{LOGS}/benchmarks/figures_subjects.tsv"
+    params:
+        visits=config["visits"],
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../../scripts/figures_subjects.py"
+
+
+rule figures_results:
+    input:
+        adsl=f"{ADAM}/adsl.csv",
+        adeff=f"{ADAM}/adeff.csv",
         ard=f"{STATS}/ard.csv",
     output:
-        **figure_outputs(),
+        **result_figure_outputs(),
     log:
-        f"{LOGS}/figures/figures.log",
+        f"{LOGS}/figures/figures_results.log",
     benchmark:
-        f"{LOGS}/benchmarks/figures.tsv"
+        f"{LOGS}/benchmarks/figures_results.tsv"
     params:
         visits=config["visits"],
         primary_visit=config["primary_visit"],
         responder_threshold=config["analysis"]["responder_threshold_6mwd"],
         trajectory_params=TRAJECTORY_PARAMS,
         forest_params=FOREST_PARAMS,
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/report.yaml"
     script:
-        "../../scripts/figures.py"
+        "../../scripts/figures_results.py"

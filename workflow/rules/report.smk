@@ -45,6 +45,7 @@ rule render_analysis:
             "mcid_6mwd": config["analysis"]["responder_threshold_6mwd"],
         },
         renderer=config["renderer"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/report.yaml"
     script:

@@ -1,25 +1,21 @@
-"""Rule figures: every figure of the analysis report, from ADaM and the ARD (one process, one matplotlib import)."""
+"""Rule figures_results: spaghetti plots, waterfalls and the forest plot, from ADaM and the ARD."""
 
 import pandas as pd
 
-from aidheart.figures.dose_response import plot_dose_response
-from aidheart.figures.flow import flow_counts, plot_flow
 from aidheart.figures.forest import plot_forest
 from aidheart.figures.longitudinal import plot_spaghetti, plot_waterfall
 from aidheart.figures.style import save_figure
 from aidheart.rulelog import configure_rule_logging
 
-log = configure_rule_logging(snakemake.log[0], "figures")
+log = configure_rule_logging(snakemake.log[0], "figures_results")
 params = snakemake.params
 adsl = pd.read_csv(snakemake.input.adsl)
 adeff = pd.read_csv(snakemake.input.adeff)
-adstep = pd.read_csv(snakemake.input.adstep)
 ard = pd.read_csv(snakemake.input.ard, keep_default_na=False, na_values=[""])
 param_labels = adeff.drop_duplicates("PARAMCD").set_index("PARAMCD")["PARAM"].to_dict()
 visit_weeks = {visit["avisit"]: visit["avisitn"] for visit in params.visits}
 stem = lambda output: output.removesuffix(".png")  # noqa: E731
 
-save_figure(plot_flow(flow_counts(adsl, "EFF_INOSENS"), analysed_label="primary endpoint: baseline and a later value"), stem(snakemake.output.flow))
 for paramcd in params.trajectory_params:
     label = param_labels[paramcd]
     save_figure(plot_spaghetti(adsl, adeff, ard, paramcd, "EFF", visit_weeks=visit_weeks, ylabel=label),
@@ -28,9 +24,6 @@ for paramcd in params.trajectory_params:
     save_figure(plot_waterfall(adsl, adeff, paramcd, "EFF", visit=params.primary_visit,
                                ylabel=f"Change from baseline: {label}", threshold=threshold),
                 stem(snakemake.output[f"waterfall_{paramcd}"]))
-challenge_visits = [visit for visit in visit_weeks if visit in set(adstep["AVISIT"])]
-save_figure(plot_dose_response(adstep, adeff, visits=challenge_visits), stem(snakemake.output.dose_response),
-            tight=False)
 forest_labels = {code: param_labels[code] for code in params.forest_params if code in param_labels}
 save_figure(plot_forest(ard, visit=params.primary_visit, population="EFF", labels=forest_labels),
             stem(snakemake.output.forest))
