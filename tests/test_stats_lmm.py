@@ -19,10 +19,9 @@ from aidheart.stats.covariance import random_intercept_basis
 from aidheart.stats.lmm import fit_lmm
 from aidheart.stats.reml import evaluate
 from aidheart.stats.reml_data import group_by_pattern
-from reference_values import MODEL_REL_TOL, MODEL_VISITS, REFERENCE, model_reference_table
+from reference_values import MODEL_VISITS, REFERENCE, assert_row_matches, model_reference_table
 
 VISITS = MODEL_VISITS
-REL_TOL = MODEL_REL_TOL
 
 
 def lmm_for(dataset: str) -> pd.DataFrame:
@@ -46,13 +45,7 @@ def test_lmm_matches_lmertest(expected):
                    & (ours["term"] == expected.term)]
     assert len(row) == 1
     row = row.iloc[0]
-    for column, tol in REL_TOL.items():
-        want = getattr(expected, column)
-        if np.isnan(want):
-            continue
-        assert row[column] == pytest.approx(want, rel=tol), column
-    if expected.visit:
-        assert row["n"] == expected.n
+    assert_row_matches(row, expected._asdict(), check_n=bool(expected.visit))
 
 
 def test_reference_covers_every_dataset():
