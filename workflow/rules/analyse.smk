@@ -1,8 +1,6 @@
 # Analysis: the statistical analysis plan on the ADaM datasets -> one ARD.
 # One job fits every model: the heavy imports are paid once, not per endpoint.
 
-STATS = f"{RESULTS}/stats"
-
 
 rule analyse:
     input:

@@ -14,6 +14,10 @@ CLEAN = f"{RESULTS}/clean"
 # first when both cores are asked for, so a re-run after new data ends sooner.
 CRITICAL_PATH_PRIORITY = 10
 QC = f"{RESULTS}/qc"
+# Output folders of the later stages (one place, so the include order does not matter).
+ADAM = f"{RESULTS}/adam"
+STATS = f"{RESULTS}/stats"
+REPORTS = f"{RESULTS}/reports"
 MONITOR_PARTS = f"{RESULTS}/interim/monitor"
 # Workflow constant, not study metadata: at most this many monitor jobs. Up to
 # it, one job per monitor file (a new or changed file re-runs only its session);

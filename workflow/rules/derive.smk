@@ -3,7 +3,6 @@
 # -> ADSL (needs ADEFF for the per-endpoint efficacy flags) -> ADAE, ADEX; plus the
 # derivation queries (challenge steps and sessions that give no value).
 
-ADAM = f"{RESULTS}/adam"
 # The analysis datasets and derivation queries (targets of `snakemake`, see all_targets()).
 DERIVE_OUTPUTS = [f"{ADAM}/{name}.csv" for name in ("adsl", "adstep", "adeff", "adlb", "adae", "adex")] + [
     f"{QC}/derive_queries.csv"

@@ -2,7 +2,6 @@
 # it is on PATH (or config renderer: quarto), else by the built-in renderer (aidheart.render).
 # Every input a report reads is a named input, so Snakemake re-renders when it changes.
 
-REPORTS = f"{RESULTS}/reports"
 # The report sources live with the workflow (not in the working directory, which may be elsewhere).
 REPORT_SOURCES = Path(workflow.basedir) / "reports"
 # The rendered reports, marked for `snakemake --report`.
