@@ -1,4 +1,10 @@
-"""Render the fixture documents with the built-in renderer and check the HTML and PDF."""
+"""Render the fixture documents and check the HTML and PDF.
+
+The fixture ``basic.qmd`` is rendered by the built-in renderer and, where ``quarto``
+is on PATH, by Quarto too: the checks on it are what both renderers must give
+(document_checks reads the structure both write).  The other fixtures exercise the
+built-in renderer's own handling of cell options and files.
+"""
 
 import re
 import shutil
@@ -8,22 +14,26 @@ from pathlib import Path
 import pytest
 
 from aidheart.render import RenderError, render_document
+from document_checks import html_structure, table_after
 
 FIXTURES = Path(__file__).parent / "render_fixtures"
 PARAMETERS = {"cutoff_date": "2025-03-01", "n_subjects": 4}
 HEADER = "OPEN SESSION REPORT | Data cut-off 2025-03-01"
+RENDERERS = [pytest.param("builtin"),
+             pytest.param("quarto", marks=pytest.mark.skipif(shutil.which("quarto") is None,
+                                                             reason="quarto is not on PATH"))]
 
 
-def _render(directory: Path) -> dict[str, Path]:
+def _render(directory: Path, renderer: str) -> dict:
     outputs = {"html": directory / "basic.html", "pdf": directory / "basic.pdf"}
-    used = render_document(FIXTURES / "basic.qmd", parameters=PARAMETERS, outputs=outputs, renderer="builtin")
-    assert used == "builtin"
-    return outputs
+    used = render_document(FIXTURES / "basic.qmd", parameters=PARAMETERS, outputs=outputs, renderer=renderer)
+    assert used == renderer
+    return {"renderer": renderer, **outputs}
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    return _render(tmp_path_factory.mktemp("first"))
+@pytest.fixture(scope="module", params=RENDERERS)
+def rendered(request, tmp_path_factory):
+    return _render(tmp_path_factory.mktemp(f"first-{request.param}"), request.param)
 
 
 @pytest.fixture(scope="module")
@@ -54,32 +64,47 @@ def test_cell_options_echo_and_include(html):
 
 
 def test_cross_references_and_numbered_captions(html):
-    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    text = " ".join(re.sub(r"<[^>]+>", "", html).replace("\u00a0", " ").split())
     assert "Subjects enrolled are listed in Table 1; their values are drawn in Figure 1." in text
-    assert '<a href="#tbl-subjects" class="quarto-xref">Table 1</a>' in html
-    assert '<a href="#fig-values" class="quarto-xref">Figure 1</a>' in html
-    assert "Table 1: Subjects enrolled by the cut-off" in text
-    assert "Figure 1: Value by subject" in text
-    assert "Table 2: Visit windows" in text and "its own caption, Table 2, follows" in text
+    structure = html_structure(html)
+    assert ("#tbl-subjects", "Table 1") in structure["xrefs"] and ("#fig-values", "Figure 1") in structure["xrefs"]
+    assert ("#tbl-static", "Table 2") in structure["xrefs"]
+    assert "its own caption, Table 2, follows" in text
+
+
+def test_floats_carry_their_ids_and_numbered_captions_as_quarto_writes_them(html):
+    """The id on a wrapping div, the caption in a figcaption: Quarto's structure, which the built-in renderer follows."""
+    assert html_structure(html)["floats"] == [
+        ("tbl-subjects", "div", "Table 1: Subjects enrolled by the cut-off"),
+        ("fig-values", "div", "Figure 1: Value by subject"),
+        ("tbl-static", "div", "Table 2: Visit windows"),
+    ]
+    assert html_structure(html)["headings"] == [(2, "Summary"), (2, "Second page")]
 
 
 def test_html_holds_the_table_and_the_embedded_figure(html):
-    assert '<table id="tbl-subjects">' in html
-    assert re.search(r"<td[^>]*>S-04</td>", html)
-    figure = re.search(r'<figure id="fig-values">.*?</figure>', html, re.S).group(0)
-    assert 'src="data:image/png;base64,' in figure
+    assert re.search(r"<td[^>]*>S-04</td>", table_after(html, "tbl-subjects"))
+    figure = re.search(r'id="fig-values".*?</figure>', html, re.S).group(0)
+    assert re.search(r'<img[^>]*src="data:image/png;base64,', figure)
     assert 'alt="Bar chart of one value per subject"' in figure
 
 
-def test_html_is_self_contained(html):
-    assert not re.search(r"<(?:script|img|link|source|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?https?://", html, re.I)
-    assert not re.search(r"@import|url\(\s*[\"']?https?://", html)
+def test_html_loads_nothing_from_elsewhere(html):
+    assert not re.search(r"<(?:script|img|link|source|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html,
+                         re.I)
+    assert not re.search(r"@import|url\(\s*[\"']?(?:https?:)?//", html)
+    assert "format-links" not in html and "quarto-alternate-formats" not in html  # no "Other formats" links
+
+
+def test_builtin_html_has_no_scripts(rendered, html):
+    if rendered["renderer"] != "builtin":
+        pytest.skip("Quarto's HTML embeds its own scripts")
     assert "<script" not in html
 
 
-def test_html_shows_the_page_header_first(html):
-    body = html[html.index("<body>"):]
-    assert body.index(HEADER) < body.index('<h1 class="title">')
+def test_html_shows_the_page_header_before_the_first_section(html):
+    body = html[html.index("<body"):]
+    assert body.index(HEADER) < body.index("Summary</h2>")
 
 
 def test_pdf_has_the_table_and_figure_caption(rendered):
@@ -108,7 +133,7 @@ def test_pdf_pages_rasterise(rendered, tmp_path):
 
 
 def test_two_renders_are_byte_identical(rendered, tmp_path):
-    again = _render(tmp_path)
+    again = _render(tmp_path, rendered["renderer"])
     for fmt in ("html", "pdf"):
         assert again[fmt].read_bytes() == rendered[fmt].read_bytes(), f"{fmt} differs between renders"
 
@@ -210,7 +235,8 @@ def test_images_from_files_are_embedded_and_numbered(tmp_path):
     out = tmp_path / "out"
     render_document(qmd, outputs={"html": out / "doc.html", "pdf": out / "doc.pdf"}, renderer="builtin")
     html = (out / "doc.html").read_text()
-    assert '<figure id="fig-flow">' in html and 'src="data:image/png;base64,' in html
+    assert html_structure(html)["floats"] == [("fig-flow", "div", "Figure 1: Participant flow")]
+    assert 'src="data:image/png;base64,' in html
     assert "Figure 1: Participant flow" in _pdf_text(out / "doc.pdf")
 
 

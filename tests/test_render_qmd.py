@@ -70,8 +70,19 @@ def test_cell_options_defaults_and_overrides():
 
 def test_wall_clock_dates_are_dropped_from_metadata():
     settings = {"title": "T", "date": "today", "format": {"typst": {"page-header": "H"}}}
-    assert pandoc_metadata(settings, "typst") == {"title": "T", "page-header": "H"}
-    assert pandoc_metadata(settings, "html") == {"title": "T"}
+    labels = {"labels": {"published": "Published"}}
+    assert pandoc_metadata(settings, "typst") == {"title": "T", "page-header": "H", **labels}
+    assert pandoc_metadata(settings, "html") == {"title": "T", **labels}
+
+
+def test_title_block_fields_as_quarto_derives_them():
+    settings = {"author": "Study statistics unit", "date": "2026-05-24", "published-title": "Report date (data cut-off)"}
+    metadata = pandoc_metadata(settings, "typst")
+    assert metadata["by-author"] == [{"name": {"literal": "Study statistics unit"}}]
+    assert metadata["labels"] == {"published": "Report date (data cut-off)"}
+    language = {"language": {"title-block-published": "Updated"}, "author": ["A", {"name": "B"}]}
+    assert pandoc_metadata(language, "html")["labels"] == {"published": "Updated"}
+    assert [a["name"]["literal"] for a in pandoc_metadata(language, "html")["by-author"]] == ["A", "B"]
 
 
 def test_parameter_assignments_are_python_literals():
@@ -94,7 +105,7 @@ def _crossref(markdown, tmp_path):
     ast = markdown_to_ast(markdown, tmp_path)
     labels = resolve_crossrefs(ast, "doc.qmd")
     html = pandoc(["--from", "json", "--to", "html", "--wrap=none"], stdin=json.dumps(ast))
-    return labels, re.sub(r"<[^>]+>", "", html)
+    return labels, re.sub(r"<[^>]+>", "", html).replace("\u00a0", " ")
 
 
 def test_crossrefs_number_figures_and_tables_separately_in_document_order(tmp_path):
@@ -115,9 +126,22 @@ def test_crossrefs_number_figures_and_tables_separately_in_document_order(tmp_pa
 def test_crossref_links_point_at_the_labels(tmp_path):
     ast = markdown_to_ast("@fig-a\n\n![Cap](f.png){#fig-a}\n", tmp_path)
     resolve_crossrefs(ast)
-    html = pandoc(["--from", "json", "--to", "html"], stdin=json.dumps(ast))
-    assert '<a href="#fig-a" class="quarto-xref">Figure 1</a>' in html
-    assert '<figure id="fig-a">' in html
+    html = pandoc(["--from", "json", "--to", "html", "--wrap=none"], stdin=json.dumps(ast))
+    assert '<a href="#fig-a" class="quarto-xref">Figure\u00a01</a>' in html
+    assert '<div id="fig-a" class="quarto-float quarto-figure quarto-figure-center anchored">' in html
+    assert re.search(r'<figure class="quarto-float quarto-float-fig figure">\s*<div aria-describedby="fig-a-caption">',
+                     html)
+
+
+def test_typst_floats_are_numbered_by_typst_as_quarto_writes_them(tmp_path):
+    """Quarto's typst float: kind quarto-float-tbl, the caption on top, the label after; references by #ref."""
+    ast = markdown_to_ast("See @tbl-b.\n\n| x |\n|---|\n| 1 |\n\n: Table caption {#tbl-b}\n", tmp_path)
+    resolve_crossrefs(ast, target="typst")
+    typst = pandoc(["--from", "json", "--to", "typst", "--wrap=none"], stdin=json.dumps(ast))
+    assert "See #ref(<tbl-b>, supplement: [Table])." in typst
+    assert typst.count("#figure([") == 1
+    assert ('], caption: figure.caption(position: top, [Table caption]), kind: "quarto-float-tbl", '
+            'supplement: "Table")<tbl-b>') in typst
 
 
 def test_unresolved_reference_is_marked_and_logged(tmp_path, caplog):

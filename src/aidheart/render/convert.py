@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ import yaml
 
 TEMPLATES = resources.files("aidheart.render") / "templates"
 READER = "markdown"
+TYPST_TEMPLATE = "report.typ"
 
 
 class ConversionError(RuntimeError):
@@ -45,26 +47,46 @@ def _write_metadata(metadata: dict, build_dir: Path, target: str) -> Path:
     return path
 
 
-def _common_args(metadata: dict, build_dir: Path, target: str) -> list[str]:
-    args = ["--from", "json", "--standalone", "--lua-filter", template_path("formats.lua"),
-            "--metadata-file", str(_write_metadata(metadata, build_dir, target)),
-            "--resource-path", str(build_dir)]
-    if metadata.get("toc"):
-        args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 3))}"]
-    return args
+def _common_args(metadata: dict, build_dir: Path, target: str, filters) -> list[str]:
+    """The document's own Lua filters run first (as Quarto runs ``at: pre-ast`` filters), then formats.lua."""
+    args = ["--from", "json", "--standalone"]
+    for path in filters:
+        args += ["--lua-filter", str(path)]
+    return args + ["--lua-filter", template_path("formats.lua"),
+                   "--metadata-file", str(_write_metadata(metadata, build_dir, target)),
+                   "--resource-path", str(build_dir)]
 
 
-def ast_to_html(ast: dict, metadata: dict, build_dir: Path) -> bytes:
+def ast_to_html(ast: dict, metadata: dict, build_dir: Path, filters=()) -> bytes:
     """Self-contained HTML5 (images as data URIs, inline CSS, no scripts)."""
     args = ["--to", "html5", "--embed-resources", "--template", template_path("report.html"),
-            *_common_args(metadata, build_dir, "html")]
+            *_common_args(metadata, build_dir, "html", filters)]
+    if metadata.get("toc"):
+        args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 3))}"]
     if metadata.get("number-sections"):
         args.append("--number-sections")
     return pandoc(args, stdin=json.dumps(ast), cwd=build_dir).encode("utf-8")
 
 
-def ast_to_typst(ast: dict, metadata: dict, build_dir: Path) -> str:
-    args = ["--to", "typst", "--template", template_path("report.typ"), *_common_args(metadata, build_dir, "typst")]
+def typst_template(build_dir: Path, partials=()) -> Path:
+    """The typst template with the document's ``template-partials`` in place of the default partials.
+
+    Pandoc finds a partial (``$typst-show.typ()$``) beside the main template, so the
+    built-in template and its default partials are copied to a folder of the build
+    directory and each of the document's partials over the default of the same name.
+    """
+    folder = build_dir / "typst-template"
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in (TEMPLATES / "typst").iterdir():
+        (folder / item.name).write_bytes(item.read_bytes())
+    for partial in partials:
+        shutil.copyfile(partial, folder / Path(partial).name)
+    return folder / TYPST_TEMPLATE
+
+
+def ast_to_typst(ast: dict, metadata: dict, build_dir: Path, partials=(), filters=()) -> str:
+    args = ["--to", "typst", "--template", str(typst_template(build_dir, partials)),
+            *_common_args(metadata, build_dir, "typst", filters)]
     return pandoc(args, stdin=json.dumps(ast), cwd=build_dir)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import tempfile
@@ -10,11 +11,12 @@ from pathlib import Path
 
 from aidheart.render.assets import AssetError, localise_images
 from aidheart.render.convert import ConversionError, ast_to_html, ast_to_typst, markdown_to_ast, typst_to_pdf
-from aidheart.render.crossref import resolve_crossrefs
+from aidheart.render.crossref import number_crossrefs, render_crossrefs
 from aidheart.render.errors import RenderError
 from aidheart.render.execute import ExecutedCell, execute_cells
 from aidheart.render.options import (
-    cell_options, document_settings, execute_defaults, figure_defaults, pandoc_metadata,
+    cell_options, document_settings, execute_defaults, figure_defaults, format_settings, pandoc_metadata,
+    resolve_files,
 )
 from aidheart.render.outputs import document_markdown
 from aidheart.render.qmd import QmdError, read_qmd
@@ -115,7 +117,7 @@ def render_builtin(
         markdown = document_markdown(items, build / "_cell-figures", name)
         try:
             ast = markdown_to_ast(markdown, build)
-            resolve_crossrefs(ast, name)
+            labels = number_crossrefs(ast, name)
             localise_images(ast, build, [build, qmd.parent.resolve(), run_dir], name)
             results = {}
             if "md" in formats:
@@ -123,13 +125,33 @@ def render_builtin(
             if "html" in formats:
                 html_meta = pandoc_metadata(settings, "html")
                 html_meta.setdefault("pagetitle", html_meta.get("title", qmd.stem))
-                results["html"] = ast_to_html(ast, html_meta, build)
+                filters = _listed_files(settings, "html", "filters", qmd)
+                results["html"] = ast_to_html(_for_target(ast, labels, "html"), html_meta, build, filters)
             if "pdf" in formats:
-                results["pdf"] = typst_to_pdf(ast_to_typst(ast, pandoc_metadata(settings, "typst"), build), build)
+                source = ast_to_typst(_for_target(ast, labels, "typst"), pandoc_metadata(settings, "typst"), build,
+                                      partials=_listed_files(settings, "typst", "template-partials", qmd),
+                                      filters=_listed_files(settings, "typst", "filters", qmd))
+                results["pdf"] = typst_to_pdf(source, build)
         except (ConversionError, AssetError) as exc:
             raise RenderError(f"{name}: {exc}") from None
         log.info("%s: converted to %s in %.2f s", name, ", ".join(results), time.perf_counter() - clock)
     return results
+
+
+def _for_target(ast: dict, labels: dict, target: str) -> dict:
+    """A copy of the document's AST with its cross-references written for ``target``."""
+    written = copy.deepcopy(ast)
+    render_crossrefs(written, labels, target)
+    return written
+
+
+def _listed_files(settings: dict, target: str, key: str, qmd: Path) -> list[Path]:
+    """The files a setting lists for one format (``filters``, ``template-partials``), relative to the document."""
+    paths = resolve_files(format_settings(settings, target).get(key), qmd.parent)
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise RenderError(f"{qmd.name}: {key} not found: {', '.join(missing)}")
+    return paths
 
 
 def _options(chunk, defaults: dict, name: str, number: int):

@@ -17,10 +17,12 @@ EXECUTE_DEFAULTS = {"echo": True, "eval": True, "include": True, "output": True,
 FIGURE_DEFAULTS = {"fig-width": 7.0, "fig-height": 5.0, "fig-dpi": 150}
 # Front-matter keys passed on to pandoc (everything else is Quarto/engine configuration).
 PANDOC_METADATA_KEYS = (
-    "title", "subtitle", "author", "date", "abstract", "lang", "toc", "toc-depth", "toc-title",
-    "page-header", "page-footer", "papersize", "fontsize", "number-sections", "description",
+    "title", "subtitle", "author", "date", "abstract", "lang", "region", "toc", "toc-depth", "toc-title",
+    "page-header", "page-footer", "papersize", "fontsize", "number-sections", "section-numbering", "description",
 )
 UNREPRODUCIBLE_DATES = ("today", "now", "last-modified")
+# Quarto's English label of the date in the title block (``title-block-published``).
+DEFAULT_PUBLISHED_LABEL = "Published"
 
 
 @dataclass(frozen=True)
@@ -99,15 +101,55 @@ def cell_options(options: dict, defaults: dict) -> CellOptions:
     )
 
 
-def pandoc_metadata(settings: dict, target: str) -> dict:
-    """Metadata for pandoc's template for one target format (``html`` or ``typst``)."""
+def format_settings(settings: dict, target: str) -> dict:
+    """The settings for one output format: ``format: <target>:`` merged over the document-wide ones."""
     formats = settings.get("format") or {}
     specific = formats.get(target) if isinstance(formats, dict) else None
-    merged = merge(settings, specific if isinstance(specific, dict) else {})
+    return merge(settings, specific if isinstance(specific, dict) else {})
+
+
+def pandoc_metadata(settings: dict, target: str) -> dict:
+    """Metadata for pandoc's template for one target format (``html`` or ``typst``)."""
+    merged = format_settings(settings, target)
     metadata = {key: merged[key] for key in PANDOC_METADATA_KEYS if key in merged}
     if str(metadata.get("date", "")).strip().lower() in UNREPRODUCIBLE_DATES:
         del metadata["date"]  # the wall clock has no place in a reproducible report
+    metadata.update(title_block_fields(merged))
     return metadata
+
+
+def title_block_fields(settings: dict) -> dict:
+    """The fields Quarto derives for its title block: ``by-author`` and ``labels``.
+
+    ``by-author`` lists each author as ``{"name": {"literal": ...}}`` (Quarto's
+    normalised form, which the typst partials read); ``labels.published`` labels the
+    date: ``published-title``, else ``language: title-block-published``, else
+    "Published".
+    """
+    fields = {}
+    authors = settings.get("author")
+    if authors:
+        names = authors if isinstance(authors, list) else [authors]
+        fields["by-author"] = [{"name": {"literal": _author_name(name)}} for name in names]
+    language = settings.get("language") if isinstance(settings.get("language"), dict) else {}
+    published = settings.get("published-title") or language.get("title-block-published") or DEFAULT_PUBLISHED_LABEL
+    fields["labels"] = {"published": str(published)}
+    return fields
+
+
+def _author_name(author) -> str:
+    return str(author.get("name", "")) if isinstance(author, dict) else str(author)
+
+
+def resolve_files(value, base: Path) -> list[Path]:
+    """Paths listed under a setting (one path, a list of paths, or Quarto's ``{path: ...}`` filter entries)."""
+    entries = value if isinstance(value, list) else ([value] if value else [])
+    paths = []
+    for entry in entries:
+        path = entry.get("path") if isinstance(entry, dict) else entry
+        if path:
+            paths.append((base / str(path)).resolve())
+    return paths
 
 
 def _text(value) -> str | None:

@@ -1,6 +1,7 @@
 -- Format-specific rendering for the built-in renderer (pandoc Lua filter).
 -- Quarto features degraded to plain pandoc: content-visible/-hidden divs,
--- callouts, page breaks; figure widths clamped to the PDF text width.
+-- callouts in HTML (a document's own filter draws them in the PDF, as under
+-- Quarto), page breaks; figure widths clamped to the PDF text width.
 
 local is_html = FORMAT:match("html") ~= nil
 local is_typst = FORMAT:match("typst") ~= nil
@@ -27,10 +28,6 @@ local function visible(div)
   return nil
 end
 
-local function typst_escape(text)
-  return (text:gsub("([\\%[%]#%*_%$@<>`~])", "\\%1"))
-end
-
 local callout_titles = {note = "Note", tip = "Tip", warning = "Warning", important = "Important", caution = "Caution"}
 
 local function callout(div)
@@ -39,7 +36,7 @@ local function callout(div)
     local found = class:match("^callout%-(%a+)$")
     if found and callout_titles[found] then kind = found end
   end
-  if not kind then return nil end
+  if not kind or not is_html then return nil end
   local blocks = div.content
   local title = div.attributes["title"]
   if not title and #blocks > 0 and blocks[1].t == "Header" then
@@ -47,12 +44,6 @@ local function callout(div)
     blocks = pandoc.List({table.unpack(blocks, 2)})
   end
   title = title or callout_titles[kind]
-  if is_typst then
-    local result = pandoc.List({pandoc.RawBlock("typst", '#callout(kind: "' .. kind .. '", title: [' .. typst_escape(title) .. '])[')})
-    result:extend(blocks)
-    result:insert(pandoc.RawBlock("typst", "]"))
-    return result
-  end
   local heading = pandoc.Div({pandoc.Plain({pandoc.Str(title)})}, pandoc.Attr("", {"callout-title"}))
   local body = pandoc.Div(blocks, pandoc.Attr("", {"callout-body"}))
   return pandoc.Div({heading, body}, pandoc.Attr(div.identifier, {"callout", "callout-" .. kind}))
