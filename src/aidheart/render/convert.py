@@ -35,10 +35,13 @@ def pandoc(args: list[str], stdin: str | None = None, cwd: Path | None = None) -
 
 
 def markdown_to_ast(markdown: str, cwd: Path) -> dict:
-    """Pandoc's JSON AST of a Markdown text."""
-    # Wide --columns: pipe tables keep automatic column widths (pandoc would otherwise size the
-    # columns of any table with a line longer than 72 characters from its dashes).
-    return json.loads(pandoc(["--from", READER, "--to", "json", "--columns=100000"], stdin=markdown, cwd=cwd))
+    """Pandoc's JSON AST of a Markdown text.
+
+    Read with pandoc's default 72 columns, as Quarto reads it: a pipe table with a
+    longer line spans the text width, its columns sized by the dashes under the
+    header (see :func:`aidheart.render.display.markdown_table`).
+    """
+    return json.loads(pandoc(["--from", READER, "--to", "json"], stdin=markdown, cwd=cwd))
 
 
 def _write_metadata(metadata: dict, build_dir: Path, target: str) -> Path:
