@@ -1,8 +1,8 @@
 """The quarto path: the command line it builds, and how it collects quarto's outputs.
 
-A fake ``quarto`` on PATH records its argv and environment and writes the file
-real Quarto would write, into ``--output-dir`` (or, as ``--next-to-source``
-variant, beside the document).
+A fake ``quarto`` on PATH records its argv and environment and writes the files
+real Quarto would write for ``--to html,typst``: ``<stem>.html`` and ``<stem>.pdf``
+in ``--output-dir`` (or, as ``--next-to-source`` variant, beside the document).
 """
 
 import json
@@ -25,14 +25,19 @@ argv = sys.argv[1:]
 with open(os.environ["FAKE_QUARTO_LOG"], "a") as log:
     log.write(json.dumps({{"argv": argv, "cwd": os.getcwd(),
                           "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON")}}) + "\\n")
-if os.environ.get("FAKE_QUARTO_FAIL") == argv[argv.index("--to") + 1]:
+formats = argv[argv.index("--to") + 1].split(",")
+if os.environ.get("FAKE_QUARTO_FAIL") in formats:
     sys.stderr.write("Traceback ...\\nZeroDivisionError: division by zero\\n")
     sys.exit(1)
-name = argv[argv.index("--output") + 1]
 folder = Path(argv[argv.index("--output-dir") + 1])
 if os.environ.get("FAKE_QUARTO_BESIDE_SOURCE"):
     folder = Path.cwd()
-(folder / name).write_text("rendered by fake quarto: " + " ".join(argv))
+stem = Path(argv[1]).stem
+for fmt in formats:
+    if fmt == os.environ.get("FAKE_QUARTO_SKIP"):
+        continue
+    name = stem + {{"html": ".html", "typst": ".pdf"}}[fmt]
+    (folder / name).write_text("rendered by fake quarto: " + fmt + " " + " ".join(argv))
 """
 
 
@@ -73,22 +78,30 @@ def test_quarto_command_lines(fake_quarto, tmp_path):
         metadata={"page-footer": "Prepared by the study statistics unit"},
     )
     assert used == "quarto"
-    html_call, pdf_call = fake_quarto()
-    for call, fmt, name in ((html_call, "html", "basic.html"), (pdf_call, "typst", "basic.pdf")):
-        argv = call["argv"]
-        assert argv[:7] == ["render", "basic.qmd", "--to", fmt, "--output", name, "--output-dir"]
-        assert Path(argv[7]).parent == out  # a fresh folder beside the destination, removed afterwards
-        assert not Path(argv[7]).exists()
-        pairs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-P"]
-        assert pairs == ["cutoff_date:'2025-03-01'", "n_subjects:4", "adsl:../results/adsl.parquet"]
-        metadata = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-M"]
-        assert "page-footer:Prepared by the study statistics unit" in metadata
-        assert ("embed-resources:true" in metadata) == (fmt == "html")
-        assert call["cwd"] == str(FIXTURES)
-        assert call["QUARTO_PYTHON"] == sys.executable
-    assert (out / "basic.html").read_text().startswith("rendered by fake quarto: render basic.qmd --to html")
-    assert (out / "basic.pdf").read_text().startswith("rendered by fake quarto: render basic.qmd --to typst")
+    (call,) = fake_quarto()  # both formats in one quarto call
+    argv = call["argv"]
+    assert argv[:5] == ["render", "basic.qmd", "--to", "html,typst", "--output-dir"]
+    assert "--output" not in argv  # each output named after the document: format links stay right
+    assert Path(argv[5]).parent == out  # a fresh folder beside the destination, removed afterwards
+    assert not Path(argv[5]).exists()
+    pairs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-P"]
+    assert pairs == ["cutoff_date:'2025-03-01'", "n_subjects:4", "adsl:../results/adsl.parquet"]
+    metadata = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-M"]
+    assert "page-footer:Prepared by the study statistics unit" in metadata
+    assert "embed-resources:true" in metadata
+    assert call["cwd"] == str(FIXTURES)
+    assert call["QUARTO_PYTHON"] == sys.executable
+    assert (out / "basic.html").read_text().startswith("rendered by fake quarto: html render basic.qmd")
+    assert (out / "basic.pdf").read_text().startswith("rendered by fake quarto: typst render basic.qmd")
     assert sorted(path.name for path in out.iterdir()) == ["basic.html", "basic.pdf"]
+
+
+def test_pdf_alone_is_one_typst_call(fake_quarto, tmp_path):
+    render_document(FIXTURES / "basic.qmd", parameters={}, outputs={"pdf": tmp_path / "report.pdf"})
+    (call,) = fake_quarto()
+    assert call["argv"][call["argv"].index("--to") + 1] == "typst"
+    assert "embed-resources:true" not in call["argv"]
+    assert (tmp_path / "report.pdf").read_text().startswith("rendered by fake quarto: typst")
 
 
 def test_output_written_beside_the_source_is_collected(fake_quarto, tmp_path, monkeypatch):
@@ -103,14 +116,24 @@ def test_output_written_beside_the_source_is_collected(fake_quarto, tmp_path, mo
 
 def test_quarto_failure_leaves_no_outputs(fake_quarto, tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "typst")
-    outputs = {"html": tmp_path / "doc.html", "pdf": tmp_path / "doc.pdf"}
+    out = tmp_path / "out"
+    outputs = {"html": out / "doc.html", "pdf": out / "doc.pdf"}
     with pytest.raises(QuartoError, match="ZeroDivisionError: division by zero"):
         render_document(FIXTURES / "basic.qmd", parameters={}, outputs=outputs, renderer="quarto")
-    assert list(tmp_path.glob("doc.*")) == [] and list(tmp_path.glob(".doc*")) == []
+    assert list(out.iterdir()) == []  # nor quarto's temporary output folder
+
+
+def test_an_output_quarto_did_not_write_is_an_error_and_nothing_is_kept(fake_quarto, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_QUARTO_SKIP", "typst")
+    out = tmp_path / "out"
+    outputs = {"html": out / "doc.html", "pdf": out / "doc.pdf"}
+    with pytest.raises(QuartoError, match="quarto did not write basic.pdf"):
+        render_document(FIXTURES / "basic.qmd", parameters={}, outputs=outputs, renderer="quarto")
+    assert list(out.iterdir()) == []
 
 
 def test_workdir_becomes_execute_dir(tmp_path):
-    argv = quarto_argv("quarto", "a.qmd", "pdf", "a.pdf", tmp_path, {}, execute_dir=tmp_path)
+    argv = quarto_argv("quarto", "a.qmd", ["pdf"], tmp_path, {}, execute_dir=tmp_path)
     assert argv[argv.index("--execute-dir") + 1] == str(tmp_path)
     assert argv[argv.index("--to") + 1] == "typst"
 

@@ -1,9 +1,11 @@
 """Render with the real ``quarto`` command when it is installed.
 
-One ``quarto render`` per format (``html``; ``typst`` for the PDF, no TeX needed),
-parameters as ``-P name:value`` (Quarto reads each value as YAML, so values are
-written as YAML: a date-like or numeric-looking string stays a string), output
-into a fresh directory beside the destination, then moved into place.
+One ``quarto render`` for all requested formats (``--to html,typst``; typst makes
+the PDF, no TeX needed): one Quarto start and one project set-up instead of one per
+format.  Each output is named after the document (``<stem>.html``, ``<stem>.pdf``),
+written into a fresh directory beside the destination, then moved into place.
+Parameters go as ``-P name:value`` (Quarto reads each value as YAML, so values are
+written as YAML: a date-like or numeric-looking string stays a string).
 """
 
 from __future__ import annotations
@@ -45,21 +47,20 @@ def yaml_value(value) -> str:
 def quarto_argv(
     quarto: str,
     qmd_name: str,
-    output: str,
-    output_name: str,
+    outputs: list[str],
     output_dir: Path,
     parameters: dict,
     metadata: dict | None = None,
     execute_dir: Path | None = None,
 ) -> list[str]:
-    """The ``quarto render`` command line for one output format (``html`` or ``pdf``)."""
-    argv = [quarto, "render", qmd_name, "--to", QUARTO_FORMATS[output], "--output", output_name,
+    """The ``quarto render`` command line for the output formats ``outputs`` (``html``, ``pdf``)."""
+    argv = [quarto, "render", qmd_name, "--to", ",".join(QUARTO_FORMATS[output] for output in outputs),
             "--output-dir", str(output_dir)]
     if execute_dir is not None:
         argv += ["--execute-dir", str(execute_dir)]
     for name, value in parameters.items():
         argv += ["-P", f"{name}:{yaml_value(value)}"]
-    if output == "html":
+    if "html" in outputs:
         argv += ["-M", "embed-resources:true"]
     for name, value in (metadata or {}).items():
         argv += ["-M", f"{name}:{yaml_value(value)}"]
@@ -82,41 +83,44 @@ def render_with_quarto(
     metadata: dict | None = None,
     quarto: str = "quarto",
 ) -> dict[str, Path]:
-    """Render each output with ``quarto render``; return format -> temporary file beside its destination.
+    """Render every output in one ``quarto render``; return format -> temporary file beside its destination.
 
     The caller moves the temporary files into place once every format succeeded.
     """
+    unknown = sorted(set(outputs) - set(QUARTO_FORMATS))
+    if unknown:
+        raise QuartoError(f"the quarto renderer makes html and pdf, not {', '.join(map(repr, unknown))}")
     executable = find_quarto(quarto) or quarto
-    produced: dict[str, Path] = {}
+    first = next(iter(outputs.values()))
+    first.parent.mkdir(parents=True, exist_ok=True)
+    output_dir = Path(tempfile.mkdtemp(prefix=".quarto-", dir=first.parent)).resolve()
+    try:
+        argv = quarto_argv(executable, qmd.name, list(outputs), output_dir, parameters, metadata,
+                           workdir.resolve() if workdir else None)
+        log.info("running: %s", " ".join(argv))
+        result = subprocess.run(argv, cwd=qmd.parent, env=quarto_environment(), capture_output=True, text=True)
+        for line in (result.stdout + result.stderr).splitlines():
+            log.info("quarto: %s", line)
+        if result.returncode != 0:
+            tail = "\n".join(line for line in result.stderr.splitlines() if line.strip())[-2000:]
+            raise QuartoError(f"{qmd}: quarto render --to {argv[argv.index('--to') + 1]} failed "
+                              f"(exit {result.returncode}):\n{tail}")
+        return _collect_all(output_dir, qmd, outputs)
+    finally:
+        shutil.rmtree(output_dir, ignore_errors=True)
+
+
+def _collect_all(output_dir: Path, qmd: Path, outputs: dict[str, Path]) -> dict[str, Path]:
+    staged: dict[str, Path] = {}
     try:
         for output, destination in outputs.items():
-            produced[output] = _render_one(executable, qmd, output, destination, parameters, metadata, workdir)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            staged[output] = _collect(output_dir, qmd.parent / (qmd.stem + EXTENSIONS[output]), destination)
     except BaseException:
-        for staged in produced.values():
-            staged.unlink(missing_ok=True)
+        for path in staged.values():
+            path.unlink(missing_ok=True)
         raise
-    return produced
-
-
-def _render_one(executable: str, qmd: Path, output: str, destination: Path, parameters: dict,
-                metadata: dict | None, workdir: Path | None) -> Path:
-    if output not in QUARTO_FORMATS:
-        raise QuartoError(f"the quarto renderer makes html and pdf, not {output!r}")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    output_dir = Path(tempfile.mkdtemp(prefix=".quarto-", dir=destination.parent)).resolve()
-    output_name = qmd.stem + EXTENSIONS[output]
-    argv = quarto_argv(executable, qmd.name, output, output_name, output_dir, parameters, metadata,
-                       workdir.resolve() if workdir else None)
-    log.info("running: %s", " ".join(argv))
-    result = subprocess.run(argv, cwd=qmd.parent, env=quarto_environment(), capture_output=True, text=True)
-    for line in (result.stdout + result.stderr).splitlines():
-        log.info("quarto: %s", line)
-    if result.returncode != 0:
-        shutil.rmtree(output_dir, ignore_errors=True)
-        tail = "\n".join(line for line in result.stderr.splitlines() if line.strip())[-2000:]
-        raise QuartoError(f"{qmd}: quarto render --to {QUARTO_FORMATS[output]} failed "
-                          f"(exit {result.returncode}):\n{tail}")
-    return _collect(output_dir, qmd.parent / output_name, destination)
+    return staged
 
 
 def _collect(output_dir: Path, beside_source: Path, destination: Path) -> Path:
@@ -125,7 +129,5 @@ def _collect(output_dir: Path, beside_source: Path, destination: Path) -> Path:
         if candidate.is_file():
             staged = destination.with_name(f".{destination.name}.quarto-{os.getpid()}")
             shutil.move(str(candidate), staged)
-            shutil.rmtree(output_dir, ignore_errors=True)
             return staged
-    shutil.rmtree(output_dir, ignore_errors=True)
     raise QuartoError(f"quarto did not write {beside_source.name} (looked in {output_dir} and {beside_source.parent})")
