@@ -35,10 +35,10 @@ def report_parameters(config: dict, export_files) -> dict:
 
 def report_metadata(config: dict, export_files) -> dict:
     """Front-matter overrides of the title page: "OPEN SESSION REPORT", who prepared it, the report date
-    (= the data cut-off), and the page footer."""
+    (= the data cut-off, an ISO date: the report's front matter labels it), and the page footer."""
     cutoff, _ = report_cutoff(config, export_files)
     return {"subtitle": "OPEN SESSION REPORT", "author": "Prepared by the study statistics unit",
-            "date": f"Report date (data cut-off): {cutoff}",
+            "date": str(cutoff),
             "page-footer": "AID-HEART DSMB open-session report · prepared by the study statistics unit"}
 
 
