@@ -42,8 +42,10 @@ REPORTED_PACKAGES = ("aidheart", "snakemake", "numpy", "pandas", "scipy", "matpl
 def git_state(repo: str | Path) -> dict:
     """``{"revision": <commit hash or "unknown">, "dirty": bool | None}`` of the git work tree at ``repo``.
 
-    Dirty means ``git status --porcelain`` lists anything (modified, staged or untracked files,
-    ignored files excepted). Without git or outside a repository both are unknown.
+    Dirty means a tracked file differs from the commit (modified, staged, deleted or renamed:
+    ``git status --porcelain --untracked-files=no``). Untracked files do not count: a run and
+    its tools leave some (results, Quarto's scratch files); a new source file counts once it is
+    added to git. Without git or outside a repository both are unknown.
     """
     import subprocess
 
@@ -52,7 +54,7 @@ def git_state(repo: str | Path) -> dict:
 
     try:
         revision = git("rev-parse", "HEAD").strip()
-        dirty = bool(git("status", "--porcelain").strip())
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())
     except (OSError, subprocess.CalledProcessError):
         return {"revision": "unknown", "dirty": None}
     return {"revision": revision, "dirty": dirty}
