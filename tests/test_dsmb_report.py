@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from conftest import SHIPPED_DATA, run_workflow
+from document_checks import table_after
 
 TRUTH = json.loads((SHIPPED_DATA / "truth.json").read_text())
 HEADER = "OPEN SESSION REPORT"
@@ -132,8 +133,8 @@ def test_shape_of_each_cutoff(dsmb_run):
 
 
 def html_table(html: str, table_id: str) -> list[list[str]]:
-    """Body rows (cell texts) of the HTML table with ``id=table_id``."""
-    body = re.search(rf'<table id="{table_id}".*?</table>', html, flags=re.DOTALL).group(0)
+    """Body rows (cell texts) of the HTML table labelled ``table_id`` (the id on the float around it)."""
+    body = table_after(html, table_id)
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL)
     cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
              for row in rows]

@@ -1,0 +1,56 @@
+"""Render a report from a pipeline run's results outside Snakemake, with what its rule passes.
+
+``render_report(name, workdir, out_dir, renderer)`` renders ``reports/<name>.qmd`` with
+the named inputs as path parameters (relative to ``workdir``, as Snakemake names
+them), the rule's other parameters and metadata from ``config/config.yaml``, cells
+run in ``workdir``.  Used to compare renders with each other and with the pipeline's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from aidheart.render import render_document
+from aidheart.safety.settings import report_metadata, report_parameters
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+REDCAP_FILES = sorted(str(path) for path in (REPO / "data" / "raw" / "redcap").glob("*.csv"))
+FIGURES = ("flow", "dose_response", "forest", "spaghetti_INOSENS", "waterfall_INOSENS", "spaghetti_SIXMWD",
+           "waterfall_SIXMWD")
+CLEAN_TABLES = ("subjects", "completion", "visits", "labs", "clinical", "walks", "challenge_sessions", "deviations")
+
+INPUTS = {
+    "analysis": {"ard": "results/stats/ard.csv", "adsl": "results/adam/adsl.csv", "adeff": "results/adam/adeff.csv",
+                 "adae": "results/adam/adae.csv", "adlb": "results/adam/adlb.csv",
+                 "input_files": "results/provenance/input_files.csv",
+                 "run_info": "results/provenance/run_info.json",
+                 **{f"fig_{name}": f"results/figures/{name}.png" for name in FIGURES}},
+    "data_quality": {"queries": "results/qc/queries.csv", "derive_queries": "results/qc/derive_queries.csv",
+                     "reconciliation": "results/qc/reconciliation.csv"},
+    "dsmb": {**{name: f"results/clean/{name}.csv" for name in CLEAN_TABLES},
+             **{name: f"results/adam/{name}.csv" for name in ("adsl", "adae", "adlb")}},
+}
+REPORTS = tuple(INPUTS)
+
+
+def rule_parameters(name: str) -> tuple[dict, dict | None]:
+    """(parameters besides the input files, metadata) the report's rule passes."""
+    if name == "analysis":
+        return {"cutoff_date": CONFIG["cutoff_date"], "primary_visit": CONFIG["primary_visit"],
+                "mcid_6mwd": CONFIG["analysis"]["responder_threshold_6mwd"]}, None
+    if name == "data_quality":
+        return {"cutoff_date": CONFIG["cutoff_date"]}, None
+    return report_parameters(CONFIG, REDCAP_FILES), report_metadata(CONFIG, REDCAP_FILES)
+
+
+def render_report(name: str, workdir: Path, out_dir: Path, renderer: str) -> dict[str, Path]:
+    """Render both formats of report ``name`` from ``workdir``'s results into ``out_dir``."""
+    parameters, metadata = rule_parameters(name)
+    outputs = {"html": out_dir / f"{name}.html", "pdf": out_dir / f"{name}.pdf"}
+    used = render_document(REPO / "reports" / f"{name}.qmd", parameters={**INPUTS[name], **parameters},
+                           outputs=outputs, renderer=renderer, workdir=workdir, metadata=metadata)
+    assert used == renderer
+    return outputs
