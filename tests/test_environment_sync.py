@@ -45,6 +45,14 @@ def test_environment_yml_installs_the_project_and_quarto():
     assert any(_name(entry) == "quarto" for entry in dependencies if isinstance(entry, str))
 
 
+def test_quarto_pinned_to_the_versions_the_reports_are_written_for():
+    """The reports use Quarto 1.6/1.7 behaviour (typst partials, filter entry points): both conda files pin it."""
+    for path in (ROOT / "environment.yml", ROOT / "workflow" / "envs" / "report.yaml"):
+        dependencies = yaml.safe_load(path.read_text())["dependencies"]
+        assert "quarto>=1.6,<1.8" in [entry for entry in dependencies if isinstance(entry, str)], path.name
+    assert "Quarto 1.6 and 1.7" in (ROOT / "README.md").read_text()
+
+
 def test_lock_file_pins_every_declared_package():
     locked = {_name(line) for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line}
     assert _pyproject_packages() - locked == set()
