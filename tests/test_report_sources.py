@@ -67,3 +67,20 @@ def test_dsmb_report_date_is_an_iso_date_labelled_by_the_front_matter():
     assert front_matter["date-format"] == "iso"
     assert "date" not in front_matter  # the rule passes the cut-off
     assert set(front_matter["format"]) == {"html", "typst"}  # its own format list keeps both formats
+
+
+def test_callout_filter_draws_pdf_callouts_without_an_icon_font(tmp_path):
+    from aidheart.render.convert import pandoc
+
+    markdown = ('::: {.callout-warning title="Given *title*"}\nBody text.\n:::\n\n'
+                "::: {.callout-note}\n## From the heading\nNote body.\n:::\n\n::: {.callout-tip}\nNo title.\n:::\n")
+    source = tmp_path / "callouts.md"
+    source.write_text(markdown)
+    filter_path = str(REPORTS_DIR / "_typst" / "callout.lua")
+    typst = pandoc(["--from", "markdown", "--to", "typst", "--lua-filter", filter_path, str(source)])
+    assert '#report-callout(kind: "warning", title: [Given #emph[title]])[' in typst
+    assert '#report-callout(kind: "note", title: [From the heading])[' in typst and "== From the heading" not in typst
+    assert '#report-callout(kind: "tip", title: [Tip])[' in typst
+    assert "fa-" not in typst and "#import" not in typst
+    html = pandoc(["--from", "markdown", "--to", "html", "--lua-filter", filter_path, str(source)])
+    assert '<div class="callout-warning" title="Given *title*">' in html  # Quarto draws its own HTML callouts

@@ -30,8 +30,10 @@ function Div(div)
   end
   local blocks = div.content
   local title
-  if div.attributes["title"] then
-    title = pandoc.read(div.attributes["title"], "markdown").blocks[1].content
+  local attribute = div.attributes["title"]
+  local parsed = attribute and attribute ~= "" and pandoc.read(attribute, "markdown").blocks[1]
+  if parsed then
+    title = parsed.content
   elseif #blocks > 0 and blocks[1].t == "Header" then
     title = blocks[1].content
     blocks = pandoc.Blocks({table.unpack(blocks, 2)})
