@@ -75,6 +75,15 @@ def test_wall_clock_dates_are_dropped_from_metadata():
     assert pandoc_metadata(settings, "html") == {"title": "T", **labels}
 
 
+def test_a_format_named_without_options_keeps_the_projects_options(tmp_path):
+    from aidheart.render.options import document_settings
+
+    (tmp_path / "_quarto.yml").write_text("format:\n  html:\n    toc: true\n  typst:\n    papersize: a4\n")
+    settings = document_settings({"format": {"html": "default", "typst": {"toc": True}}}, tmp_path)
+    assert settings["format"] == {"html": {"toc": True}, "typst": {"papersize": "a4", "toc": True}}
+    assert document_settings({"format": "html"}, tmp_path)["format"]["html"] == {"toc": True}
+
+
 def test_title_block_fields_as_quarto_derives_them():
     settings = {"author": "Study statistics unit", "date": "2026-05-24", "published-title": "Report date (data cut-off)"}
     metadata = pandoc_metadata(settings, "typst")

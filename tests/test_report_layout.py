@@ -85,6 +85,13 @@ def test_reports_load_nothing_and_embed_no_icon_font(shipped_run, name):
     assert all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column: every font embedded
 
 
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_html_report_has_its_contents_list(shipped_run, name):
+    """``toc: true`` of _quarto.yml holds for every report, also one that names its own formats (the DSMB report)."""
+    html = (shipped_run / "results" / "reports" / f"{name}.html").read_text(encoding="utf-8")
+    assert re.search(r'<nav id="TOC"[^>]*role="doc-toc"', html)
+
+
 @pytest.fixture(scope="module", params=RENDERERS)
 def long_tables(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"long-{request.param}")

@@ -64,7 +64,28 @@ def merge(base: dict, override: dict) -> dict:
 
 def document_settings(front_matter: dict, qmd_dir: Path, extra_metadata: dict | None = None) -> dict:
     """Project config, front matter and caller metadata merged."""
-    return merge(merge(project_config(qmd_dir), front_matter), extra_metadata or {})
+    levels = [project_config(qmd_dir), front_matter, extra_metadata or {}]
+    settings = {}
+    for level in levels:
+        settings = merge(settings, _formats_as_mappings(level))
+    return settings
+
+
+def _formats_as_mappings(config: dict) -> dict:
+    """``format: html`` or ``format: {html: default}`` as ``{html: {}}``, as Quarto reads them.
+
+    A format named without options adds no options, so the project's options for it
+    still apply.
+    """
+    formats = config.get("format")
+    if formats is None:
+        return config
+    if isinstance(formats, str):
+        formats = {formats: {}}
+    elif isinstance(formats, list):
+        formats = {str(name): {} for name in formats}
+    return {**config, "format": {name: options if isinstance(options, dict) else {}
+                                 for name, options in formats.items()}}
 
 
 def execute_defaults(settings: dict) -> dict:
