@@ -114,22 +114,17 @@ def test_output_written_beside_the_source_is_collected(fake_quarto, tmp_path, mo
     assert not (source_dir / "doc.html").exists()
 
 
-def test_quarto_failure_leaves_no_outputs(fake_quarto, tmp_path, monkeypatch):
-    monkeypatch.setenv("FAKE_QUARTO_FAIL", "typst")
+@pytest.mark.parametrize(("variable", "message"), [
+    ("FAKE_QUARTO_FAIL", "ZeroDivisionError: division by zero"),  # quarto exits with an error
+    ("FAKE_QUARTO_SKIP", "quarto did not write basic.pdf"),  # quarto succeeds without the PDF
+])
+def test_a_failed_render_leaves_no_outputs(fake_quarto, tmp_path, monkeypatch, variable, message):
+    monkeypatch.setenv(variable, "typst")
     out = tmp_path / "out"
     outputs = {"html": out / "doc.html", "pdf": out / "doc.pdf"}
-    with pytest.raises(QuartoError, match="ZeroDivisionError: division by zero"):
+    with pytest.raises(QuartoError, match=message):
         render_document(FIXTURES / "basic.qmd", parameters={}, outputs=outputs, renderer="quarto")
     assert list(out.iterdir()) == []  # nor quarto's temporary output folder
-
-
-def test_an_output_quarto_did_not_write_is_an_error_and_nothing_is_kept(fake_quarto, tmp_path, monkeypatch):
-    monkeypatch.setenv("FAKE_QUARTO_SKIP", "typst")
-    out = tmp_path / "out"
-    outputs = {"html": out / "doc.html", "pdf": out / "doc.pdf"}
-    with pytest.raises(QuartoError, match="quarto did not write basic.pdf"):
-        render_document(FIXTURES / "basic.qmd", parameters={}, outputs=outputs, renderer="quarto")
-    assert list(out.iterdir()) == []
 
 
 def test_workdir_becomes_execute_dir(tmp_path):
