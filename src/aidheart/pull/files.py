@@ -11,9 +11,10 @@ Byte form
 REDCap sends values; the bytes are written here in the form of the shipped
 study's files: the export in UTF-8 with a byte-order mark and CRLF line ends,
 the dictionary in UTF-8 without one and with LF line ends, a field quoted only
-where CSV needs it (a comma, a quote or a line break). So an export pulled and an
-export downloaded of the same data are the same bytes, and the input hashes in the
-provenance agree whichever way the export came. A line break inside a value is
+where CSV needs it (a comma, a quote or a line break), whatever quoting and line
+ends REDCap's answer had. So a pull of the same data gives the same bytes, a pull
+of the shipped study gives its files byte for byte, and the input hashes in the
+provenance do not depend on how the export came. A line break inside a value is
 kept as REDCap sent it.
 
 Dictionary
