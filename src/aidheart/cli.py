@@ -51,7 +51,8 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="name of the environment variable holding the project's API token")
     pull.add_argument("--out", required=True, metavar="DIR", help="study folder (the files go to DIR/redcap/)")
     pull.add_argument("--export-time", metavar="'YYYY-MM-DD HH:MM'",
-                      help="export time for the file names (default: now), for reproducible pulls")
+                      help="export time for the file names (default: now), for reproducible pulls; "
+                           "the DSMB report takes its date as the cut-off when none is configured")
     pull.add_argument("--timeout", type=float, default=120, help="seconds to wait for each answer")
     pull.add_argument("--replace", action="store_true",
                       help="remove an earlier export and dictionary from DIR/redcap/")
