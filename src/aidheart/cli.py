@@ -1,4 +1,4 @@
-"""Command line: ``aidheart simulate`` and ``aidheart stats``.
+"""Command line: ``aidheart simulate``, ``aidheart stats`` and ``aidheart pull``.
 
 Each subcommand imports its implementation only when it runs, so
 ``aidheart --help`` stays instant.
@@ -37,6 +37,25 @@ def _build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--population", default="ALL", help="population label written to the ARD")
     stats.add_argument("--seed", type=int, default=20240901, help="seed for resampling methods")
     stats.add_argument("--out", required=True, help="output ARD (CSV)")
+
+    pull = commands.add_parser(
+        "pull", help="export the records and data dictionary from REDCap's API into DIR/redcap/",
+        description="Export the records (raw, flat, coded) and the data dictionary through REDCap's API "
+                    "and write them under REDCap's file names into DIR/redcap/, ready for the pipeline.",
+        epilog="The token is read from the environment variable named by --token-env only. Monitor files "
+               "are not in REDCap: copy the monitor exports into DIR/monitor/ (one file per challenge "
+               "session, named <record_id>_<event>.csv as the CRF field ch_monitor_file gives it), then "
+               "run: snakemake --cores 2 --config data_dir=DIR")
+    pull.add_argument("--url", required=True, help="REDCap's API address, ending in /api/")
+    pull.add_argument("--token-env", required=True, metavar="VAR",
+                      help="name of the environment variable holding the project's API token")
+    pull.add_argument("--out", required=True, metavar="DIR", help="study folder (the files go to DIR/redcap/)")
+    pull.add_argument("--export-time", metavar="'YYYY-MM-DD HH:MM'",
+                      help="export time for the file names (default: now), for reproducible pulls; "
+                           "the DSMB report takes its date as the cut-off when none is configured")
+    pull.add_argument("--timeout", type=float, default=120, help="seconds to wait for each answer")
+    pull.add_argument("--replace", action="store_true",
+                      help="remove an earlier export and dictionary from DIR/redcap/")
     return parser
 
 
@@ -51,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from aidheart.stats.command import run_stats_command
 
         return run_stats_command(args)
+    if args.command == "pull":
+        from aidheart.pull.command import run_pull_command
+
+        return run_pull_command(args)
     raise AssertionError(args.command)  # argparse rejects unknown commands first
 
 
