@@ -4,10 +4,12 @@ Order of the steps (each is a function of this package):
 
 1. read the dictionary and the export (structural faults stop here);
 2. compute age from the date of birth, then drop identifiers and free text;
+   redact identifier values found in the free text that is kept;
 3. row rules (keys, events, duplicates, gaps, designation, unknown columns);
 4. value rules (types, choices, ranges, required, doses); error values -> empty;
 5. reference dates and study days; visit windows; the cut-off;
-6. the CRF joined with the monitor files; the clean tables; the reconciliation.
+6. the CRF joined with the monitor files; the clean tables; the reconciliation;
+7. identifier values withheld from the query listing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from aidheart import formats as F
 from aidheart.clean import challenge, deid, structure, tables
 from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, records_after_cutoff
 from aidheart.clean.field_checks import Findings, validate_values
+from aidheart.clean.identifier_scan import IdentifierScan
 from aidheart.clean.layout import field_columns, form_columns, forms_present
 from aidheart.clean.reconcile import Ledger
 from aidheart.clean.reference import reference_dates
@@ -155,10 +158,14 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     dictionary = read_dictionary(dictionary_path, shown_path(dictionary_path, data_dir))
     raw = read_export(export_path, source)
     require_columns(raw, dictionary, source)
+    deid.assert_record_id_not_identifier(raw, dictionary, source)
+    scan = IdentifierScan.from_export(raw, dictionary)
     age, queries = age_and_dob_queries(raw, source)
     hidden = deid.identifier_fields(dictionary) + deid.free_text_fields(dictionary, settings.free_text_safe)
     data = deid.drop_columns(raw, dictionary, hidden)
     del raw
+    data, found = deid.redact_free_text(data, deid.free_text_fields(dictionary, ()), scan, dictionary, source)
+    queries += found
     forms = form_columns(dictionary, data.columns)
     unknown_q, unknown = structure.check_columns(data.columns, dictionary, source, forms)
     data = data.drop(columns=unknown)
@@ -202,6 +209,7 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
                          findings.masked)
     visit_rows = _kept(data, ledger, F.FORM_VISIT)
     queries += window_queries(visit_rows, built["visits"].set_index(visit_rows.index), source)
+    queries = deid.withhold_identifiers(queries, scan)
     listing = pd.DataFrame(sorted(queries, key=sort_key), columns=list(QUERY_COLUMNS)).fillna("")
     return CleanResult(built, listing.astype(str), ledger.table())
 
