@@ -2,7 +2,8 @@
 
 Order of the steps (each is a function of this package):
 
-1. read the dictionary and the export (structural faults stop here);
+1. read the dictionary and the export (structural faults stop here, a labels
+   export among them);
 2. compute age from the date of birth, then drop identifiers and free text;
    redact identifier values found in the free text that is kept;
 3. row rules (keys, events, duplicates, gaps, designation, unknown columns);
@@ -21,6 +22,7 @@ import pandas as pd
 
 from aidheart import formats as F
 from aidheart.clean import challenge, deid, structure, tables
+from aidheart.clean.coded import assert_raw_codes
 from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, records_after_cutoff
 from aidheart.clean.field_checks import Findings, validate_values
 from aidheart.clean.identifier_scan import IdentifierScan
@@ -158,6 +160,7 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     dictionary = read_dictionary(dictionary_path, shown_path(dictionary_path, data_dir))
     raw = read_export(export_path, source)
     require_columns(raw, dictionary, source)
+    assert_raw_codes(raw, dictionary, source)
     deid.assert_record_id_not_identifier(raw, dictionary, source)
     scan = IdentifierScan.from_export(raw, dictionary)
     age, queries = age_and_dob_queries(raw, source)
