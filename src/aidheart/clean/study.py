@@ -24,7 +24,7 @@ import pandas as pd
 from aidheart import formats as F
 from aidheart.clean import challenge, deid, monitor_files, structure, tables
 from aidheart.clean.coded import assert_raw_codes
-from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, records_after_cutoff
+from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, cutoff_after_export, records_after_cutoff
 from aidheart.clean.field_checks import Findings, validate_values
 from aidheart.clean.identifier_scan import IdentifierScan
 from aidheart.clean.layout import field_columns, form_columns, forms_present
@@ -210,6 +210,7 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     for index, column in findings.masked:
         data.loc[index, column] = ""
 
+    queries += cutoff_after_export(settings.cutoff, export_path, source)
     late_records = records_after_cutoff(data, settings.cutoff)
     ledger.exclude_rows({i: AFTER_CUTOFF for i in data.index[data["record_id"].isin(late_records)]})
     for form in present.columns:
