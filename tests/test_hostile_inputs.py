@@ -25,19 +25,9 @@ import yaml
 from aidheart import formats as F
 from aidheart.clean.identifier_scan import REDACTED
 from aidheart.ingest.dictionary import read_dictionary
-from aidheart.simulate import write_study
 from conftest import REPO, SHIPPED_DATA, clean_folder, copy_study, run_workflow
-from test_ingest_malformed import edit_export, export_path, first, structural_message
-
-
-@pytest.fixture(scope="module")
-def small_study(tmp_path_factory) -> Path:
-    return write_study(tmp_path_factory.mktemp("small") / "study", n_subjects=2, seed=5, mess=False)
-
-
-@pytest.fixture
-def study(small_study, tmp_path) -> Path:
-    return copy_study(small_study, tmp_path / "data")
+# small_study (a 2-subject study made by the generator) and study (a copy per test) are fixtures.
+from test_ingest_malformed import edit_export, export_path, first, small_study, structural_message, study  # noqa: F401
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ BOM = b"\xef\xbb\xbf"
 
 
 def read_text(path: str | Path, shown_as: str | None = None) -> str:
-    """The file's text with the BOM removed and line ends normalised to ``\\n``.
+    """The file's text with the BOM removed and line ends normalised to ``\\n`` (see :func:`iter_lines`).
 
     Raises
     ------
@@ -23,24 +23,14 @@ def read_text(path: str | Path, shown_as: str | None = None) -> str:
         When the file is empty, contains NUL bytes (binary, not CSV) or is not UTF-8.
     """
     name = shown_as or str(path)
-    data = Path(path).read_bytes()
-    if data.startswith(BOM):
-        data = data[len(BOM):]
-    if not data.strip():
+    text = "".join(line + "\n" if ended else line for line, ended in iter_lines(path, name))
+    if not text.strip():
         raise InputStructureError(name, "the file is empty")
-    if b"\x00" in data:
-        raise InputStructureError(name, "not a CSV text file (binary content)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputStructureError(
-            name, f"not UTF-8 text (byte {error.start}; wrong encoding? export as UTF-8)"
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def iter_lines(path: str | Path, shown_as: str | None = None) -> Iterator[tuple[str, bool]]:
-    """The file's lines one at a time, as :func:`read_text` would split them: ``(text, ended)``.
+    """The file's lines one at a time, without their line ends: ``(text, ended)``.
 
     ``ended`` is False only for a last line without a line end. The BOM is
     removed and CR, LF and CRLF all end a line; a NUL byte or bytes that are
