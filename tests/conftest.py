@@ -64,8 +64,9 @@ def clean_folder(data_dir: Path, config: dict | None = None):
     challenge = config["challenge"]
     rule = ValidityRule(challenge["signal_quality_min"], tuple(challenge["cardiac_index_range"]),
                         tuple(challenge["heart_rate_range"]))
-    readings, queries, sessions = process_files(sorted(map(str, (data_dir / "monitor").glob("*.csv"))),
-                                                str(data_dir), rule)
+    readings = []
+    files = sorted(str(path) for path in (data_dir / "monitor").iterdir() if path.suffix.lower() == ".csv")
+    queries, sessions = process_files(files, str(data_dir), rule, readings.append)
     parts = MonitorParts(pd.DataFrame(readings, columns=list(READING_COLUMNS), dtype=str),
                          pd.DataFrame(queries, columns=list(QUERY_COLUMNS), dtype=str),
                          pd.DataFrame(sessions, columns=list(SESSION_COLUMNS), dtype=str))

@@ -39,9 +39,9 @@ def export_path(study: Path) -> Path:
 
 
 def edit_export(study: Path, edit) -> None:
-    """Apply ``edit(rows)`` to the export's rows (list of dicts; header order kept)."""
+    """Apply ``edit(rows)`` to the export's rows (list of dicts; header order kept; written without a BOM)."""
     path = export_path(study)
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
     rows = list(reader)
     rows = edit(rows) or rows
     out = io.StringIO()
@@ -296,10 +296,12 @@ def test_monitor_start_not_matching_the_crf(study):
 
 
 def test_monitor_patient_id_mismatch(study):
+    """Queried at the header line; the header's value is never copied (a device may hold an MRN there)."""
     target = next((study / "monitor").glob("*_baseline_arm_1.csv"))
     record_id = target.name.split("_")[0]
     target.write_text(target.read_text().replace(f"Patient ID,{record_id}", "Patient ID,4242"))
     result = clean_folder(study)
     query = result.queries[result.queries["rule"].eq("monitor_patient_id_mismatch")]
-    assert query[["record_id", "field", "value", "severity"]].values.tolist() == [
-        [record_id, target.name, "4242", "warning"]]
+    assert query[["record_id", "field", "value", "severity", "source"]].values.tolist() == [
+        [record_id, target.name, "", "warning", f"monitor/{target.name}:2"]]
+    assert "4242" not in query["message"].iloc[0]

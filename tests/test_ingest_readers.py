@@ -7,7 +7,7 @@ import pytest
 from aidheart import formats as F
 from aidheart.ingest.dictionary import read_dictionary
 from aidheart.ingest.errors import InputStructureError
-from aidheart.ingest.monitor import parse_clock, read_monitor
+from aidheart.ingest.monitor import Reading, Rejected, open_monitor, parse_clock
 from aidheart.ingest.redcap import read_export
 
 KEYS = ",".join(F.EXPORT_KEY_COLUMNS)
@@ -67,19 +67,21 @@ def test_monitor_header_and_readings(tmp_path):
                     "Sampling interval (s),60\n\n" + ",".join(F.MONITOR_COLUMNS) + "\n"
                     "23:58:00,4.1,2.0,50.0,80,90\n23:59:00,4.2,2.1,51.0,81,91\n00:00:00,4.3,x,52.0,82,92\n"
                     "00:01:00,4.4,2.3,53.0,83,93\n")
-    monitor = read_monitor(path)
+    monitor = open_monitor(path)
     assert monitor.header[F.MONITOR_HEADER_PATIENT] == "1001"
-    assert [r.clock_s for r in monitor.readings] == [86280, 86340, 86460]  # past midnight keeps counting
-    assert monitor.rejected == [(9, "malformed_reading", "00:00:00,4.3,x,52.0,82,92")]
-    assert monitor.lines_read == 4
+    records = list(monitor.records())
+    assert [r.clock_s for r in records if isinstance(r, Reading)] == [86280, 86340, 86460]  # past midnight counts on
+    assert [r for r in records if isinstance(r, Rejected)] == [Rejected(9, "malformed_reading",
+                                                                        "00:00:00,4.3,x,52.0,82,92")]
+    assert len(records) == 4
 
 
 def test_monitor_wrong_column_header_is_structural(tmp_path):
     path = tmp_path / "1001_baseline_arm_1.csv"
     path.write_text("Device serial,S1\nPatient ID,1001\nSession start,2025-01-01 10:00:00\n"
                     "Sampling interval (s),60\n\ntime,co\n")
-    with pytest.raises(InputStructureError, match="column header should be"):
-        read_monitor(path)
+    with pytest.raises(InputStructureError, match="column 'co_l_min' is missing from the column header 'time,co'"):
+        open_monitor(path)
 
 
 @pytest.mark.parametrize("text, seconds", [("08:54:44", 32084), ("00:00", 0), ("24:00:00", None), ("8h", None)])

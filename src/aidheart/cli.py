@@ -62,6 +62,12 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command == "simulate":
+        if args.subjects < 1:
+            # The generator screens until this many are enrolled, so 0 would be an export with no
+            # rows, which REDCap never writes; an empty study is a cut-off before the first consent.
+            print(f"aidheart simulate: --subjects {args.subjects}: at least 1 enrolled subject is needed; for a "
+                  "study with no one enrolled yet, set cutoff_date before the first consent", file=sys.stderr)
+            return 2
         from aidheart.simulate import write_study
 
         write_study(args.out, n_subjects=args.subjects, seed=args.seed, mess=not args.clean)

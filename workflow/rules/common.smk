@@ -27,10 +27,14 @@ CLEAN_TABLES = ("subjects", "visits", "challenge_sessions", "challenge_steps", "
                 "labs", "clinical", "adverse_events", "diary", "inotrope_log", "deviations", "completion")
 
 
+def csv_files(folder):
+    """The CSV files in data_dir/<folder>/, sorted; the extension in any case (devices write .CSV)."""
+    return sorted(path for path in (DATA_DIR / folder).glob("*") if path.suffix.lower() == ".csv" and path.is_file())
+
+
 def raw_input_files():
     """Every file under data_dir that the pipeline reads, sorted (REDCap export, dictionary, monitor files)."""
-    patterns = ("redcap/*.csv", "monitor/*.csv")
-    return sorted(str(path) for pattern in patterns for path in DATA_DIR.glob(pattern))
+    return sorted(str(path) for folder in ("redcap", "monitor") for path in csv_files(folder))
 
 
 def data_dir(wildcards):
@@ -40,7 +44,7 @@ def data_dir(wildcards):
 
 def redcap_files():
     """The files in data_dir/redcap/ (the cleaning job picks the export and the dictionary)."""
-    return sorted(str(path) for path in DATA_DIR.glob("redcap/*.csv"))
+    return [str(path) for path in csv_files("redcap")]
 
 
 def monitor_shard_name(stem):
@@ -49,11 +53,14 @@ def monitor_shard_name(stem):
 
 
 def monitor_shards():
-    """Shard name -> its monitor files: one shard per file stem, or crc32 hash shards above MAX_MONITOR_JOBS."""
-    files = sorted(DATA_DIR.glob("monitor/*.csv"))
-    if len(files) <= MAX_MONITOR_JOBS:
-        return {monitor_shard_name(path.stem): [str(path)] for path in files}
+    """Shard name -> its monitor files: one shard per file stem (x.csv and x.CSV share one), or crc32 hash
+    shards above MAX_MONITOR_JOBS."""
+    files = csv_files("monitor")
     shards = {}
+    if len(files) <= MAX_MONITOR_JOBS:
+        for path in files:
+            shards.setdefault(monitor_shard_name(path.stem), []).append(str(path))
+        return shards
     for path in files:
         shards.setdefault(f"shard{zlib.crc32(path.stem.encode()) % MAX_MONITOR_JOBS:03d}", []).append(str(path))
     return shards

@@ -8,16 +8,24 @@ day, the completion form by its date (excluded -> the subject is still
 "Ongoing"), enrollment by consent (a subject consented after the cut-off is
 excluded entirely). A form whose date is missing is kept. Without a cut-off
 nothing is excluded.
+
+``cutoff_after_export`` (warning, once per run, also in the job's log): the
+cut-off is later than the export date in the export's file name. The data
+stop at the export, so what is judged "at the cut-off" (visits overdue,
+ongoing events, time on study) would count days the export cannot show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from pathlib import Path
 
 import pandas as pd
 
 from aidheart import formats as F
 from aidheart.clean.studyday import to_dates
+from aidheart.ingest.queries import WARNING, query
 
 FORM_DATE = {
     F.FORM_ENROLLMENT: "consent_date",
@@ -48,3 +56,15 @@ def records_after_cutoff(data: pd.DataFrame, cutoff: dt.date | None) -> set[str]
     screening = data[data["redcap_event_name"].eq(F.EVENT_SCREENING)]
     late = after_cutoff(screening, F.FORM_ENROLLMENT, cutoff)
     return set(screening.loc[late, "record_id"])
+
+
+def cutoff_after_export(cutoff: dt.date | None, export_path, source: str) -> list[dict]:
+    """The ``cutoff_after_export`` warning (module notes) as a one-query list, logged once; else ``[]``."""
+    match = F.EXPORT_FILE_PATTERN.match(Path(export_path).name)
+    if cutoff is None or match is None or cutoff <= dt.date.fromisoformat(match.group(1)):
+        return []
+    message = (f"the data cut-off {cutoff} (config cutoff_date) is after the export date {match.group(1)}; "
+               "data after the export are not in it, so set the cut-off on or before the export date")
+    logging.getLogger(__name__).warning("%s: %s", source, message)
+    return [query("cutoff_after_export", WARNING, message, field="cutoff_date", value=str(cutoff),
+                  source=f"{source}:1")]

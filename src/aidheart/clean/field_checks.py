@@ -13,7 +13,7 @@ import pandas as pd
 from aidheart import formats as F
 from aidheart.clean import validate as V
 from aidheart.clean.layout import field_columns
-from aidheart.ingest.queries import ERROR, query
+from aidheart.ingest.queries import ERROR, WARNING, query
 from aidheart.ingest.redcap import LINE
 
 MESSAGES = {
@@ -21,6 +21,8 @@ MESSAGES = {
     "invalid_number": "{field} = {value} is not a number",
     "invalid_date": "{field} = {value} is not a calendar date YYYY-MM-DD",
     "invalid_datetime": "{field} = {value} is not a date-time YYYY-MM-DD HH:MM",
+    "datetime_with_seconds": "{field} = {value} has seconds, which a datetime_ymd field (YYYY-MM-DD HH:MM) does "
+                             "not hold in REDCap; kept as given",
     "impossible_value": "{field} = {value} is impossible (cannot be negative or zero)",
     "out_of_range": "{field} = {value} is outside the dictionary range {low} to {high}",
     "invalid_choice": "{field} = {value} is not one of the codes {codes}",
@@ -74,6 +76,9 @@ def check_field(findings: Findings, spec: pd.Series, rows: pd.DataFrame, diction
                          say("invalid_choice"))
         bad_format, rule = V.check_format(values, spec["validation"])
         findings.add(bad_format, rule, ERROR, form, column, say(rule))
+        if spec["validation"] == "datetime_ymd":
+            findings.add(V.check_seconds(values) & ~bad_format, "datetime_with_seconds", WARNING, form, column,
+                         say("datetime_with_seconds"))
         if spec["validation"] in ("integer", "number") and (spec["min"] or spec["max"]):
             impossible, outside = V.check_range(values.where(~bad_format, ""), spec["min"], spec["max"])
             findings.add(impossible, "impossible_value", ERROR, form, column, say("impossible_value"))

@@ -2,25 +2,31 @@
 
 Order of the steps (each is a function of this package):
 
-1. read the dictionary and the export (structural faults stop here);
+1. read the dictionary and the export (structural faults stop here, a labels
+   export among them);
 2. compute age from the date of birth, then drop identifiers and free text;
+   redact identifier values found in the free text that is kept;
 3. row rules (keys, events, duplicates, gaps, designation, unknown columns);
 4. value rules (types, choices, ranges, required, doses); error values -> empty;
 5. reference dates and study days; visit windows; the cut-off;
-6. the CRF joined with the monitor files; the clean tables; the reconciliation.
+6. the CRF joined with the monitor files; the clean tables; the reconciliation;
+7. identifier values withheld from the query listing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from aidheart import formats as F
-from aidheart.clean import challenge, deid, structure, tables
-from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, records_after_cutoff
+from aidheart.clean import challenge, deid, monitor_files, structure, tables
+from aidheart.clean.coded import assert_raw_codes
+from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, cutoff_after_export, records_after_cutoff
 from aidheart.clean.field_checks import Findings, validate_values
+from aidheart.clean.identifier_scan import IdentifierScan
 from aidheart.clean.layout import field_columns, form_columns, forms_present
 from aidheart.clean.reconcile import Ledger
 from aidheart.clean.reference import reference_dates
@@ -53,13 +59,21 @@ class CleanResult:
 
 
 def find_redcap_files(paths, data_dir) -> tuple[Path, Path]:
-    """The one export and the one dictionary among ``paths`` (REDCap's file names)."""
+    """The one export and the one dictionary among ``paths`` (REDCap's file names, as REDCap spells them).
+
+    A file that would match but for the case of its name (``.CSV``) is named in
+    the message: the report takes the export date from the exact name.
+    """
     paths = [Path(p) for p in paths]
     folder = shown_path(Path(data_dir) / "redcap", data_dir)
     found = {}
     for kind, pattern in (("export", F.EXPORT_FILE_PATTERN), ("data dictionary", F.DICTIONARY_FILE_PATTERN)):
         matches = sorted(p for p in paths if pattern.match(p.name))
         if not matches:
+            other_case = [p for p in paths if re.match(pattern.pattern, p.name, re.IGNORECASE)]
+            if other_case:
+                raise InputStructureError(f"{folder}/{other_case[0].name}", f"the {kind} is named in another case "
+                                          f"than REDCap writes it ({pattern.pattern.strip('^$')}); rename it")
             raise InputStructureError(folder, f"no {kind} ({pattern.pattern.strip('^$')}) found")
         if len(matches) > 1:
             raise InputStructureError(folder, f"{len(matches)} {kind} files found; keep exactly one")
@@ -101,15 +115,16 @@ def _kept(data: pd.DataFrame, ledger: Ledger, form: str) -> pd.DataFrame:
     return data.loc[ledger.kept(form)]
 
 
-def _monitor(data, ledger, monitor: MonitorParts, settings, source) -> tuple[pd.DataFrame, list]:
-    """The CRF joined with the monitor sessions: queries, readings kept, per-file reconciliation."""
+def _monitor(data, ledger, monitor: MonitorParts, settings, source) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """The CRF joined with the monitor files: readings and sessions used, queries; per-file reconciliation."""
     crf = _kept(data, ledger, F.FORM_CHALLENGE)
     files = data["ch_monitor_file"] if "ch_monitor_file" in data else pd.Series("", index=data.index)
     dropped = {files[i]: reason for (i, form), reason in ledger.reason.items() if form == F.FORM_CHALLENGE and reason}
     records = set(_kept(data, ledger, F.FORM_ENROLLMENT)["record_id"])
-    queries, excluded = challenge.check_monitor_files(crf, monitor.sessions, records, dropped,
-                                                      settings.monitor_start_tolerance_min, source)
+    tolerance = settings.monitor_start_tolerance_min
+    queries, excluded = monitor_files.check_monitor_files(crf, monitor.sessions, records, dropped, tolerance, source)
     readings = monitor.readings[~monitor.readings["monitor_file"].isin(set(excluded))].reset_index(drop=True)
+    queries += monitor_files.readings_after_end(crf, readings, tolerance)
     for _, session in monitor.sessions.iterrows():
         name = session["monitor_file"]
         read, kept = int(session["lines_read"]), int(session["readings_kept"])
@@ -119,7 +134,9 @@ def _monitor(data, ledger, monitor: MonitorParts, settings, source) -> tuple[pd.
             reasons[excluded[name]] = kept
             kept = 0
         ledger.add_file(f"monitor/{name}", "monitor", read, kept, reasons)
-    return readings, queries
+    duplicate = {name for name, reason in excluded.items() if reason == "monitor_duplicate_file"}
+    sessions = monitor.sessions[~monitor.sessions["monitor_file"].isin(duplicate)]
+    return readings, sessions, queries
 
 
 def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: CleanSettings,
@@ -155,10 +172,15 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     dictionary = read_dictionary(dictionary_path, shown_path(dictionary_path, data_dir))
     raw = read_export(export_path, source)
     require_columns(raw, dictionary, source)
+    assert_raw_codes(raw, dictionary, source)
+    deid.assert_record_id_not_identifier(raw, dictionary, source)
+    scan = IdentifierScan.from_export(raw, dictionary)
     age, queries = age_and_dob_queries(raw, source)
     hidden = deid.identifier_fields(dictionary) + deid.free_text_fields(dictionary, settings.free_text_safe)
     data = deid.drop_columns(raw, dictionary, hidden)
     del raw
+    data, found = deid.redact_free_text(data, deid.free_text_fields(dictionary, ()), scan, dictionary, source)
+    queries += found
     forms = form_columns(dictionary, data.columns)
     unknown_q, unknown = structure.check_columns(data.columns, dictionary, source, forms)
     data = data.drop(columns=unknown)
@@ -188,6 +210,7 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     for index, column in findings.masked:
         data.loc[index, column] = ""
 
+    queries += cutoff_after_export(settings.cutoff, export_path, source)
     late_records = records_after_cutoff(data, settings.cutoff)
     ledger.exclude_rows({i: AFTER_CUTOFF for i in data.index[data["record_id"].isin(late_records)]})
     for form in present.columns:
@@ -196,12 +219,12 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     reference = reference_dates(_kept(data, ledger, F.FORM_ENROLLMENT).pipe(
         lambda enrol: pd.concat([enrol, _kept(data, ledger, F.FORM_VISIT)])), settings.cutoff)
 
-    readings, monitor_q = _monitor(data, ledger, monitor, settings, source)
+    readings, sessions, monitor_q = _monitor(data, ledger, monitor, settings, source)
     queries += monitor_q + monitor.queries.to_dict("records")
-    built = build_tables(data, ledger, dictionary, reference, age, readings, monitor.sessions, settings,
-                         findings.masked)
+    built = build_tables(data, ledger, dictionary, reference, age, readings, sessions, settings, findings.masked)
     visit_rows = _kept(data, ledger, F.FORM_VISIT)
     queries += window_queries(visit_rows, built["visits"].set_index(visit_rows.index), source)
+    queries = deid.withhold_identifiers(queries, scan)
     listing = pd.DataFrame(sorted(queries, key=sort_key), columns=list(QUERY_COLUMNS)).fillna("")
     return CleanResult(built, listing.astype(str), ledger.table())
 

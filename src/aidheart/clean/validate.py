@@ -11,6 +11,9 @@ Rules
 - ``invalid_date``: ``date_ymd`` and not a calendar date ``YYYY-MM-DD``
   (``2025-13-26`` and ``13/31/2025`` both fail); ``invalid_datetime``:
   ``datetime_ymd`` and not ``YYYY-MM-DD HH:MM[:SS]``.
+- ``datetime_with_seconds`` (warning): a ``datetime_ymd`` value with seconds.
+  REDCap stores that type to the minute, so the value did not come through
+  REDCap's own validation; it is readable and kept as given.
 - ``impossible_value``: a number below 0 where the minimum is 0 or more, or
   0 where the minimum is above 0 (a quantity that cannot be negative or zero);
   ``out_of_range``: otherwise outside the dictionary min/max.
@@ -69,6 +72,11 @@ def is_datetime(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_seconds(values: pd.Series) -> pd.Series:
+    """Date-times written with seconds (``YYYY-MM-DD HH:MM:SS``)."""
+    return values.str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}").fillna(False).astype(bool)
 
 
 def check_format(values: pd.Series, validation: str) -> tuple[pd.Series, str]:

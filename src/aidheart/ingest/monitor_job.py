@@ -1,11 +1,12 @@
 """Per-shard monitor job: ``python -m aidheart.ingest.monitor_job`` (standard library only).
 
-Reads the monitor files of one shard, flags each reading valid or invalid
-(:mod:`aidheart.ingest.monitor_checks`) and writes three CSVs: the readings,
+Reads the monitor files of one shard line by line, flags each reading valid
+or invalid (:mod:`aidheart.ingest.monitor_checks`) and writes three CSVs: the
+readings (streamed as they are read, so memory does not grow with the file),
 the queries and one row per session (header facts and row counts). Checks that
-need the CRF (start time, file named but absent, unknown subject) are made by
-the cleaning job. A structural fault prints ``AID-HEART: <file>: <fault>`` and
-exits 1 with no output written.
+need the CRF (start and end times, file named but absent, unknown subject) are
+made by the cleaning job. A structural fault prints ``AID-HEART: <file>:
+<fault>`` and exits 1 with no output written.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ import csv
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from aidheart import formats as F
 from aidheart.ingest.errors import InputStructureError, exit_on_structure_error
-from aidheart.ingest.monitor import read_monitor
+from aidheart.ingest.monitor import open_monitor, session_of
 from aidheart.ingest.monitor_checks import READING_COLUMNS, SESSION_COLUMNS, ValidityRule, check_session
 from aidheart.ingest.queries import QUERY_COLUMNS, sort_key
 from aidheart.ingest.text import shown_path
+
+VALID = READING_COLUMNS.index("valid")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,30 +42,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def process_files(files: list[str], data_dir: str, rule: ValidityRule) -> tuple[list, list, list]:
-    """Readings, queries and session rows of ``files`` (sorted by file name)."""
-    readings, queries, sessions = [], [], []
+def process_files(files: list[str], data_dir: str, rule: ValidityRule,
+                  write_reading: Callable[[list[str]], object]) -> tuple[list, list]:
+    """Queries and session rows of ``files`` (sorted by file name); each reading's row goes to ``write_reading``."""
+    queries, sessions = [], []
     for path in sorted(files, key=lambda p: Path(p).name):
         shown = shown_path(path, data_dir)
         name = Path(path).name
-        if not F.MONITOR_FILE_PATTERN.match(name):
+        if session_of(name) is None:
             raise InputStructureError(shown, "monitor file name is not <record_id>_<event>.csv")
-        rows, found, session = check_session(read_monitor(path, shown), name, rule)
-        readings += rows
+        found, session = check_session(open_monitor(path, shown), name, rule, write_reading)
         queries += found
         sessions.append(session)
-    return readings, sorted(queries, key=sort_key), sessions
+    return sorted(queries, key=sort_key), sessions
 
 
-def write_csv_atomic(path: str, columns, rows) -> str:
-    """Write ``rows`` (dicts) to a temporary file next to ``path``; returns the temporary path."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+def _write_dicts(path: str, columns, rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    return temporary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,15 +71,32 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("monitor_job")
     rule = ValidityRule(args.signal_quality_min, tuple(args.ci_range), tuple(args.hr_range))
-    with exit_on_structure_error(log):
-        readings, queries, sessions = process_files(args.files, args.data_dir, rule)
-    temporaries = [write_csv_atomic(args.readings, READING_COLUMNS, readings),
-                   write_csv_atomic(args.queries, QUERY_COLUMNS, queries),
-                   write_csv_atomic(args.sessions, SESSION_COLUMNS, sessions)]
-    for temporary, final in zip(temporaries, (args.readings, args.queries, args.sessions)):
+    # Every output goes to a temporary file next to it; the renames happen only when all are complete.
+    temporaries = {final: f"{final}.tmp{os.getpid()}" for final in (args.readings, args.queries, args.sessions)}
+    counts = {"Y": 0, "N": 0}
+    try:
+        for final in temporaries:
+            Path(final).parent.mkdir(parents=True, exist_ok=True)
+        with exit_on_structure_error(log), open(temporaries[args.readings], "w", encoding="utf-8",
+                                                newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(READING_COLUMNS)
+
+            def write_reading(row: list[str]) -> None:
+                writer.writerow(row)
+                counts[row[VALID]] += 1
+
+            queries, sessions = process_files(args.files, args.data_dir, rule, write_reading)
+        _write_dicts(temporaries[args.queries], QUERY_COLUMNS, queries)
+        _write_dicts(temporaries[args.sessions], SESSION_COLUMNS, sessions)
+    except BaseException:
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for final, temporary in temporaries.items():
         os.replace(temporary, final)
-    log.info("%d file(s), %d readings (%d invalid), %d queries", len(sessions), len(readings),
-             sum(row["valid"] == "N" for row in readings), len(queries))
+    log.info("%d file(s), %d readings (%d invalid), %d queries", len(sessions), counts["Y"] + counts["N"],
+             counts["N"], len(queries))
     return 0
 
 

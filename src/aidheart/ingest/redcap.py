@@ -6,8 +6,10 @@ Rules
   (a notes field may span lines: ``line`` is where its record starts).
 - Structural faults raise :class:`~aidheart.ingest.errors.InputStructureError`:
   empty file, binary or non-UTF-8 content, a semicolon-delimited file (REDCap
-  writes commas), a key column missing (``record_id``, ``redcap_event_name``,
-  ``redcap_repeat_instrument``, ``redcap_repeat_instance``), a column name
+  writes commas), an export with label headers (``Event Name`` for
+  ``redcap_event_name``: a labels export), a key column missing
+  (``record_id``, ``redcap_event_name``, ``redcap_repeat_instrument``,
+  ``redcap_repeat_instance``), a column name
   twice, a record with more or fewer fields than the header, no records.
 - Every value is kept as text; an empty cell is ``""`` (never NaN). Values are
   not judged here.
@@ -26,6 +28,8 @@ from aidheart.ingest.errors import InputStructureError
 from aidheart.ingest.text import read_text
 
 LINE = "line"
+#: REDCap's column headers for the key columns in an export "with labels" as headers.
+LABEL_HEADERS = ("Event Name", "Repeat Instrument", "Repeat Instance")
 
 
 def _records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
@@ -46,6 +50,9 @@ def _records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int
 def _check_header(header: list[str], name: str) -> None:
     if len(header) == 1 and ";" in header[0]:
         raise InputStructureError(name, "semicolon-delimited; REDCap exports comma-separated CSV")
+    if F.EXPORT_KEY_COLUMNS[0] not in header and set(LABEL_HEADERS) & set(header):
+        raise InputStructureError(name, "a labels export (column headers are field labels such as 'Event Name'); "
+                                        "export the raw data (codes, variable names) from REDCap")
     if header[0] != F.EXPORT_KEY_COLUMNS[0] and F.EXPORT_KEY_COLUMNS[0] not in header:
         raise InputStructureError(name, "not a REDCap export (no 'record_id' column)")
     for column in F.EXPORT_KEY_COLUMNS:

@@ -6,6 +6,7 @@ Standard library only (the monitor job imports it).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from aidheart.ingest.errors import InputStructureError
@@ -14,7 +15,7 @@ BOM = b"\xef\xbb\xbf"
 
 
 def read_text(path: str | Path, shown_as: str | None = None) -> str:
-    """The file's text with the BOM removed and line ends normalised to ``\\n``.
+    """The file's text with the BOM removed and line ends normalised to ``\\n`` (see :func:`iter_lines`).
 
     Raises
     ------
@@ -22,20 +23,44 @@ def read_text(path: str | Path, shown_as: str | None = None) -> str:
         When the file is empty, contains NUL bytes (binary, not CSV) or is not UTF-8.
     """
     name = shown_as or str(path)
-    data = Path(path).read_bytes()
-    if data.startswith(BOM):
-        data = data[len(BOM):]
-    if not data.strip():
+    text = "".join(line + "\n" if ended else line for line, ended in iter_lines(path, name))
+    if not text.strip():
         raise InputStructureError(name, "the file is empty")
-    if b"\x00" in data:
-        raise InputStructureError(name, "not a CSV text file (binary content)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputStructureError(
-            name, f"not UTF-8 text (byte {error.start}; wrong encoding? export as UTF-8)"
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def iter_lines(path: str | Path, shown_as: str | None = None) -> Iterator[tuple[str, bool]]:
+    """The file's lines one at a time, without their line ends: ``(text, ended)``.
+
+    ``ended`` is False only for a last line without a line end. The BOM is
+    removed and CR, LF and CRLF all end a line; a NUL byte or bytes that are
+    not UTF-8 raise :class:`InputStructureError` when the line is reached
+    (the byte offset is counted from the start of the file). An empty file
+    yields nothing; the caller names it.
+    """
+    name = shown_as or str(path)
+    offset = 0
+    with open(path, "rb") as handle:
+        for raw in handle:
+            start = offset
+            offset += len(raw)
+            if start == 0 and raw.startswith(BOM):
+                raw, start = raw[len(BOM):], len(BOM)
+            if b"\x00" in raw:
+                raise InputStructureError(name, "not a CSV text file (binary content)")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise InputStructureError(
+                    name, f"not UTF-8 text (byte {start + error.start}; wrong encoding? export as UTF-8)"
+                ) from None
+            ended = text.endswith("\n")
+            parts = text.rstrip("\n").removesuffix("\r").split("\r") if ended else text.split("\r")
+            if not ended and text.endswith("\r"):
+                parts, ended = parts[:-1], True
+            for part in parts[:-1]:
+                yield part, True
+            yield parts[-1], ended
 
 
 def shown_path(path: str | Path, root: str | Path | None) -> str:
