@@ -49,9 +49,20 @@ def pairs(dataset: str, visit: str) -> tuple[pd.Series, pd.Series]:
     return both["value_base"], both["value_visit"]
 
 
+def with_baseline(dataset: str, visit: str) -> pd.DataFrame:
+    """Every subject with a baseline (file order) and columns ``baseline``, ``visit`` (NaN when absent)."""
+    data = long_data(dataset)
+    base = data[data["visit"] == BASELINE[dataset]].set_index("subject")["value"]
+    post = data[data["visit"] == visit].set_index("subject")["value"].reindex(base.index)
+    return pd.DataFrame({"baseline": base, "visit": post})
+
+
 def assert_row_matches(actual: pd.Series, reference: dict, rel: float = REL_TOL, check_n: bool = True,
                        abs_tol: float = 1e-12) -> None:
-    """Every number R gave (non-missing) matches to ``rel`` or ``abs_tol`` (df to 1e-4); ``n`` exactly if ``check_n``."""
+    """Every number R gave (non-missing) matches to ``rel`` or ``abs_tol`` (df to 1e-4).
+
+    ``n`` must match exactly if ``check_n``.
+    """
     for column in NUMBERS:
         expected = reference[column]
         if expected is None or (isinstance(expected, float) and math.isnan(expected)):

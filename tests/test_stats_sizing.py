@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from reference_values import assert_row_matches, long_data, reference_rows
+from reference_values import assert_row_matches, reference_rows, with_baseline
 from statsmodels.stats.power import TTestIndPower
 
 from aidheart.stats.sizing import ancova_size, browne_sd_ucl, next_trial_size, two_sample_n, two_sample_power
@@ -68,18 +68,11 @@ def test_large_effect_is_solved_over_r_search_interval():
 def test_statsmodels_power_differs_from_r():
     # Why the own power function: TTestIndPower adds the far rejection tail (R's strict = TRUE).
     # R: power.t.test(delta = 30, sd = 45, power = 0.8, sig.level = 0.05, type = "two.sample", tol = 1e-12)$n
-    ref = next(p.values[0] for p in reference_rows("two_sample_n") if p.values[0]["visit"] == "delta=30,sd=45,power=0.8")
+    ref = next(p.values[0] for p in reference_rows("two_sample_n")
+               if p.values[0]["visit"] == "delta=30,sd=45,power=0.8")
     library_n = TTestIndPower().solve_power(effect_size=30 / 45, power=0.8, alpha=0.05, ratio=1.0)
     assert abs(library_n / ref["estimate"] - 1) > 1e-6
     assert two_sample_n(30, 45, 0.8) == pytest.approx(ref["estimate"], rel=1e-9)
-
-
-def with_baseline(dataset: str, visit: str):
-    """Baseline and visit values (NaN when absent) of every subject with a baseline."""
-    data = long_data(dataset)
-    base = data[data["visit"] == "baseline"].set_index("subject")["value"]
-    post = data[data["visit"] == visit].set_index("subject")["value"].reindex(base.index)
-    return base.to_numpy(), post.to_numpy()
 
 
 @pytest.mark.parametrize("ref", reference_rows("next_trial_size_ancova"))
@@ -88,7 +81,8 @@ def test_ancova_size_matches_r(ref):
     # sigma * sqrt((n - 2) / qchisq(1 - level, n - 2)); power.t.test(delta = 30, sd = S, power = P,
     # tol = 1e-12)$n, and that over (1 - dropout), dropout = share of subjects with a baseline
     # and no value at the visit
-    frame = ancova_size(*with_baseline(ref["dataset"], ref["visit"]), effect_sizes=[30]).set_index("term")
+    pilot = with_baseline(ref["dataset"], ref["visit"])
+    frame = ancova_size(pilot["baseline"], pilot["visit"], effect_sizes=[30]).set_index("term")
     assert_row_matches(frame.loc[ref["term"]], ref)
 
 

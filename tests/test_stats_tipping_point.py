@@ -4,26 +4,19 @@ import math
 
 import numpy as np
 import pytest
-from reference_values import assert_row_matches, long_data, reference_rows
+from reference_values import assert_row_matches, reference_rows, with_baseline
 
 from aidheart.stats.tipping_point import tipping_point
 
 T_975_2DF = math.sqrt(2 / (1 - 0.95**2) - 2)  # closed form of t_{0.975} on 2 df
 
 
-def with_baseline(dataset: str, visit: str):
-    """Baseline and visit values (NaN when absent) of every subject with a baseline, in file order."""
-    data = long_data(dataset)
-    base = data[data["visit"] == "baseline"].set_index("subject")["value"]
-    post = data[data["visit"] == visit].set_index("subject")["value"].reindex(base.index)
-    return base.to_numpy(), post.to_numpy()
-
-
 @pytest.mark.parametrize("ref", reference_rows("tipping_point"))
 def test_matches_r(ref):
     # R: tt <- t.test(observed change); delta = -tt$conf.int[edge] / share (uniroot agrees);
     # mean_change[delta=D] = mean + share * D with the CI of tt shifted by share * D
-    frame = tipping_point(*with_baseline(ref["dataset"], ref["visit"]), deltas=[-20, -10, 0, 10]).set_index("term")
+    data = with_baseline(ref["dataset"], ref["visit"])
+    frame = tipping_point(data["baseline"], data["visit"], deltas=[-20, -10, 0, 10]).set_index("term")
     assert_row_matches(frame.loc[ref["term"]], ref)
 
 

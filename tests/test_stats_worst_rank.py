@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from reference_values import REFERENCE, assert_row_matches, long_data, reference_rows
+from reference_values import REFERENCE, assert_row_matches, reference_rows, with_baseline
 
 from aidheart.stats.worst_rank import worst_rank_composite, worst_rank_scores
 
@@ -14,12 +14,10 @@ ORDER = ("death", "lvad", "hf_not_done")
 
 def synth_events():
     """Per subject (baseline order): week16 change (NaN if absent) and the event label."""
-    data = long_data("synth_events")
-    base = data[data["visit"] == "baseline"].set_index("subject")["value"]
-    post = data[data["visit"] == "week16"].set_index("subject")["value"]
+    pairs = with_baseline("synth_events", "week16")
     status = pd.read_csv(REFERENCE / "data" / "synth_events_status.csv", dtype=str, keep_default_na=False)
-    change = post.reindex(base.index) - base
-    return change.to_numpy(), status.set_index("subject")["event"].reindex(base.index).to_numpy()
+    change = pairs["visit"] - pairs["baseline"]
+    return change.to_numpy(), status.set_index("subject")["event"].reindex(pairs.index).to_numpy()
 
 
 @pytest.mark.parametrize("ref", reference_rows("worst_rank_composite"))

@@ -194,8 +194,8 @@ def ancova_size(baseline, visit, *, effect_sizes, powers=(0.8, 0.9), alpha: floa
     if dropout is None:
         enrolled = int(np.count_nonzero(np.isfinite(np.asarray(baseline, dtype=float))))
         dropout = (enrolled - n) / enrolled
-        rows.append(result_row(method, "dropout", n=enrolled, estimate=dropout,
-                               note=f"{enrolled - n} of {enrolled} subjects with a baseline have no value at the visit"))
+        note = f"{enrolled - n} of {enrolled} subjects with a baseline have no value at the visit"
+        rows.append(result_row(method, "dropout", n=enrolled, estimate=dropout, note=note))
     else:
         rows.append(result_row(method, "dropout", estimate=dropout, note="given"))
     for basis in ("sd_ancova", "sd_ancova_ucl80"):

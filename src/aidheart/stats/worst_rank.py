@@ -100,7 +100,8 @@ def worst_rank_composite(change, event, *, event_order) -> pd.DataFrame:
     """
     scores, counts, left_out = worst_rank_scores(change, event, event_order=event_order)
     order = ", ".join(event_order)
-    note = f"exact signed-rank (Pratt) of the composite; events rank below every observed change, worst first: {order}"
+    note = ("exact signed-rank (Pratt) of the composite; events rank below every observed change, "
+            f"worst first: {order}")
     if left_out:
         note += f"; {left_out} subject(s) without a value or a ranked event left out"
     if scores.size == 0:
