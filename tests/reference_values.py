@@ -19,6 +19,9 @@ BASELINE = {  # first level of VISITS in make_reference.R
     "synth_ties": "baseline",
     "synth_missing": "baseline",
     "synth_positive": "baseline",
+    "synth_boot_ties": "baseline",
+    "synth_nyha": "baseline",
+    "synth_events": "baseline",
 }
 NUMBERS = ("estimate", "std_error", "ci_low", "ci_high", "statistic", "df", "p_value")
 REL_TOL = 1e-6  # estimates, SEs, CI limits, statistics, p-values
@@ -46,16 +49,43 @@ def pairs(dataset: str, visit: str) -> tuple[pd.Series, pd.Series]:
     return both["value_base"], both["value_visit"]
 
 
-def assert_row_matches(actual: pd.Series, reference: dict, rel: float = REL_TOL, check_n: bool = True) -> None:
-    """Every number R gave (non-missing) matches to ``rel`` (df to 1e-4); ``n`` exactly if ``check_n``."""
+def with_baseline(dataset: str, visit: str) -> pd.DataFrame:
+    """Every subject with a baseline (file order) and columns ``baseline``, ``visit`` (NaN when absent)."""
+    data = long_data(dataset)
+    base = data[data["visit"] == BASELINE[dataset]].set_index("subject")["value"]
+    post = data[data["visit"] == visit].set_index("subject")["value"].reindex(base.index)
+    return pd.DataFrame({"baseline": base, "visit": post})
+
+
+def assert_row_matches(actual: pd.Series, reference: dict, rel: float = REL_TOL, check_n: bool = True,
+                       abs_tol: float = 1e-12) -> None:
+    """Every number R gave (non-missing) matches to ``rel`` or ``abs_tol`` (df to 1e-4).
+
+    ``n`` must match exactly if ``check_n``.
+    """
     for column in NUMBERS:
         expected = reference[column]
         if expected is None or (isinstance(expected, float) and math.isnan(expected)):
             continue
         tol = DF_REL_TOL if column == "df" else rel
-        assert actual[column] == pytest.approx(expected, rel=tol, abs=1e-12), column
+        assert actual[column] == pytest.approx(expected, rel=tol, abs=abs_tol), column
     if check_n and not math.isnan(reference["n"]):
         assert actual["n"] == reference["n"]
+
+
+#: Hodges-Lehmann rows of R's normal branch where R's uniroot (tol 1e-4 on a step function) takes
+#: another path than the package's: the normal quantile it starts from differs by 2 ulp (R's qnorm
+#: 1.9599639845400536, scipy's ndtri 1.959963984540054 at 0.025000000000000022), and on this step
+#: function that moves Brent's iterates (synth_boot_ties week12 lower limit: R 7.37e-6, package
+#: 5.89e-5, both within 1e-4 of the jump at 0). They are compared to R's own tolerance, 1e-4 absolute.
+ROOT_PATH_ROWS = {("synth_boot_ties", "week12", "hodges_lehmann")}
+
+
+def root_path_tolerance(reference: dict) -> dict:
+    """Keyword tolerances of :func:`assert_row_matches` for a reference row (see :data:`ROOT_PATH_ROWS`)."""
+    if (reference["dataset"], reference["visit"], reference["method"]) in ROOT_PATH_ROWS:
+        return {"rel": 0.0, "abs_tol": 1e-4}
+    return {}
 
 
 #: Visit levels, baseline first, of the datasets the mixed models are checked on.

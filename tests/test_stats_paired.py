@@ -73,17 +73,18 @@ def test_gmr_hand_value_and_non_positive_values():
     assert math.isnan(bad["estimate"]) and "non-positive" in bad["note"]
 
 
-def test_visit_mean_is_a_one_sample_t_interval():
-    # R 4.2.2: r <- t.test(c(3.1, 4.7, 2.2, 5.9, 4.4)); print(r$statistic, digits = 8) etc.
+def test_visit_mean_is_a_t_interval_without_a_test():
+    # R 4.2.2: r <- t.test(c(3.1, 4.7, 2.2, 5.9, 4.4)); print(r$conf.int, digits = 8); r$stderr
     from aidheart.stats.paired import visit_mean
 
     row = visit_mean([3.1, 4.7, 2.2, float("nan"), 5.9, 4.4]).iloc[0]  # the NaN is dropped
-    assert (row["method"], row["term"], row["n"], row["df"]) == ("visit_mean", "mean", 5, 4)
+    assert (row["method"], row["term"], row["n"]) == ("visit_mean", "mean", 5)
     assert row["estimate"] == pytest.approx(4.06, rel=1e-12)
-    assert row["statistic"] == pytest.approx(6.3053817, rel=1e-7)
-    assert row["p_value"] == pytest.approx(0.0032342834, rel=1e-7)
+    assert row["std_error"] == pytest.approx(4.06 / 6.3053817, rel=1e-7)  # mean / t
     assert row["ci_low"] == pytest.approx(2.2722625, rel=1e-7)
     assert row["ci_high"] == pytest.approx(5.8477375, rel=1e-7)
+    # a mean of 0 is no hypothesis for a value at a visit: no t, df or p
+    assert np.isnan(row["statistic"]) and np.isnan(row["df"]) and np.isnan(row["p_value"])
 
 
 def test_visit_mean_of_one_value_has_no_interval():

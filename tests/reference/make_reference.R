@@ -22,6 +22,8 @@ suppressPackageStartupMessages({
   library(emmeans)
   library(pbkrtest)
   library(numDeriv)
+  library(boot)
+  library(coin)
 })
 
 if (!file.exists("tests/reference/make_reference.R")) {
@@ -40,8 +42,15 @@ VISITS <- list(
   sleepstudy_d0_3 = c("day0", "day1", "day2", "day3"),
   synth_ties = c("baseline", "week4", "week12", "week16"),
   synth_missing = c("baseline", "week4", "week12", "week16"),
-  synth_positive = c("baseline", "week12")
+  synth_positive = c("baseline", "week12"),
+  synth_boot_ties = c("baseline", "week12")
 )
+# Datasets with their own analyses only (no paired-analysis rows).
+OTHER_VISITS <- list(
+  synth_nyha = c("baseline", "week12", "week16"),
+  synth_events = c("baseline", "week16")
+)
+ALL_VISITS <- c(VISITS, OTHER_VISITS)
 
 # ---------------------------------------------------------------------------
 # Formatting helpers
@@ -63,7 +72,7 @@ fmt_num <- function(x) {
 
 write_long <- function(df, stem) {
   df <- df[order(match(df$subject, unique(df$subject)),
-                 match(df$visit, VISITS[[stem]])), ]
+                 match(df$visit, ALL_VISITS[[stem]])), ]
   out <- data.frame(subject = df$subject, visit = df$visit,
                     value = fmt_data(df$value), stringsAsFactors = FALSE)
   write.table(out, file.path(DATA_DIR, paste0(stem, ".csv")), sep = ",",
@@ -169,13 +178,81 @@ make_synth_positive <- function() {
   d
 }
 
+# Inotrope-sensitivity-like data rounded to 4 decimals whose changes take few
+# values (multiples of 0.01 up to floating-point noise, since e.g.
+# 0.0392 - 0.0292 is not 0.01 as a double): many bootstrap resample means equal
+# the estimate in exact arithmetic but differ from it by rounding noise, the
+# case the BCa tie rule is for; and |d| tie as decimals but not all as doubles,
+# the case the signed-rank rounding is for.
+make_synth_boot_ties <- function() {
+  set.seed(20240622)
+  n <- 16
+  subj <- sprintf("B%02d", seq_len(n))
+  base <- round(rnorm(n, 0.03, 0.008), 4)
+  change <- sample(c(-0.02, -0.01, 0, 0.01, 0.02, 0.03), n, replace = TRUE,
+                   prob = c(0.1, 0.15, 0.15, 0.25, 0.2, 0.15))
+  d <- data.frame(subject = rep(subj, each = 2),
+                  visit = rep(c("baseline", "week12"), n),
+                  value = round(as.vector(rbind(base, base + change)), 4),
+                  stringsAsFactors = FALSE)
+  d
+}
+
+# NYHA-like classes 1-4 (stage D: III or IV at baseline); S07 misses week12,
+# S03 and S15 miss week16.
+make_synth_nyha <- function() {
+  set.seed(20240616)
+  n <- 18
+  subj <- sprintf("N%02d", seq_len(n))
+  base <- sample(3:4, n, replace = TRUE, prob = c(0.55, 0.45))
+  step <- function() sample(c(-2, -1, 0, 1), n, replace = TRUE, prob = c(0.1, 0.35, 0.45, 0.1))
+  w12 <- pmin(4, pmax(1, base + step()))
+  w16 <- pmin(4, pmax(1, base + step()))
+  d <- data.frame(subject = rep(subj, each = 3),
+                  visit = rep(c("baseline", "week12", "week16"), n),
+                  value = as.vector(rbind(base, w12, w16)), stringsAsFactors = FALSE)
+  drop <- (d$subject == "N07" & d$visit == "week12") |
+    (d$subject %in% c("N03", "N15") & d$visit == "week16")
+  d[!drop, ]
+}
+
+# 6MWD-like baseline and week16 with intercurrent events: E03 and E08 died,
+# E11 had an LVAD, E05 and E14 did not walk for heart-failure symptoms, E16
+# withdrew (not ranked); E02 has a zero change and E09 the change of E07 with
+# the opposite sign (a tie in |change|).
+make_synth_events <- function() {
+  d <- synth_walk(18, seed = 20240617)
+  d$subject <- sub("^S", "E", d$subject)
+  d <- d[d$visit %in% c("baseline", "week16"), ]
+  d$value <- round(d$value)
+  at <- function(s, v) which(d$subject == s & d$visit == v)
+  d$value[at("E02", "week16")] <- d$value[at("E02", "baseline")]
+  c7 <- d$value[at("E07", "week16")] - d$value[at("E07", "baseline")]
+  d$value[at("E09", "week16")] <- d$value[at("E09", "baseline")] - c7
+  event <- setNames(rep("", 18), sprintf("E%02d", 1:18))
+  event[c("E03", "E08")] <- "death"
+  event["E11"] <- "lvad"
+  event[c("E05", "E14")] <- "hf_not_done"
+  event["E16"] <- "withdrew"
+  long <- d[!(d$visit == "week16" & event[d$subject] != ""), ]
+  list(long = long, status = data.frame(subject = names(event), event = unname(event)))
+}
+
 write_long(make_sleep(), "sleep")
 write_long(make_sleepstudy(), "sleepstudy_d0_3")
 write_long(make_synth_ties(), "synth_ties")
 write_long(make_synth_missing(), "synth_missing")
 write_long(make_synth_positive(), "synth_positive")
+write_long(make_synth_boot_ties(), "synth_boot_ties")
+write_long(make_synth_nyha(), "synth_nyha")
+synth_events <- make_synth_events()
+write_long(synth_events$long, "synth_events")
+write.table(synth_events$status, file.path(DATA_DIR, "synth_events_status.csv"), sep = ",",
+            row.names = FALSE, quote = FALSE, eol = "\n")
 
-DATA <- lapply(setNames(names(VISITS), names(VISITS)), read_long)
+DATA <- lapply(setNames(names(ALL_VISITS), names(ALL_VISITS)), read_long)
+EVENT_STATUS <- read.csv(file.path(DATA_DIR, "synth_events_status.csv"),
+                         colClasses = c("character", "character"), na.strings = character(0))
 
 # Design checks the reference relies on.
 local({
@@ -329,6 +406,7 @@ paired_rows <- function(ds) {
     out[[vis]] <- rbind(paired_t(ds, vis, xv, xb), pair_summary(ds, vis, xv, xb),
                         wilcoxon_rows(ds, vis, xv, xb), hl_exact(ds, vis, xv, xb),
                         effect_size_rows(ds, vis, xv, xb), sign_flip(ds, vis, xv, xb),
+                        wilcoxon_pratt(ds, vis, xv, xb),
                         if (ds == "synth_positive") gmr(ds, vis, xv, xb))
   }
   do.call(rbind, out)
@@ -753,7 +831,225 @@ sizing_rows <- function() {
 }
 
 # ---------------------------------------------------------------------------
-# 7. Assemble and write
+# 7. Bootstrap BCa with a tie rule, exact conditional signed-rank (coin),
+#    ordinal shift tables, worst-rank composite, tipping point, ANCOVA sizing
+# ---------------------------------------------------------------------------
+
+# BCa tie rule: a resample mean within BCA_TIE_TOL * max|d| of the estimate
+# counts as a tie, half below, in z0 = qnorm((#below + #tied / 2) / B).
+BCA_TIE_TOL <- 1e-9
+
+# BCa limits from resample means t, estimate t0, influence values L; the
+# quantiles are R's type 7 (numpy's default), or boot's norm.inter when asked.
+bca_own <- function(t, t0, L, scale, tol, interpolation = c("type7", "norm.inter")) {
+  interpolation <- match.arg(interpolation)
+  tied <- abs(t - t0) <= tol * scale
+  below <- sum(t < t0 & !tied)
+  z0 <- qnorm((below + sum(tied) / 2) / length(t))
+  a <- sum(L^3) / (6 * sum(L^2)^1.5)
+  zalpha <- qnorm(c(0.025, 0.975))
+  level <- pnorm(z0 + (z0 + zalpha) / (1 - a * (z0 + zalpha)))
+  limits <- if (interpolation == "type7") quantile(t, level, type = 7, names = FALSE)
+            else boot:::norm.inter(t, level)[, 2]
+  list(limits = limits, z0 = z0, a = a, tied = sum(tied), below = below)
+}
+
+bootstrap_rows <- function() {
+  ds <- "synth_boot_ties"
+  cp <- complete_pairs(DATA[[ds]], "baseline", "week12")
+  d <- cp$x_visit - cp$x_base
+  set.seed(20240618)
+  b <- boot::boot(d, function(x, i) mean(x[i]), R = 1999)
+  idx <- boot::boot.array(b, indices = TRUE)
+  stopifnot(identical(apply(idx, 1, function(i) mean(d[i])), b$t[, 1]))
+  colnames(idx) <- paste0("i", seq_along(d))
+  write.table(idx, file.path(DATA_DIR, "synth_boot_ties_indices.csv"), sep = ",",
+              row.names = FALSE, quote = FALSE, eol = "\n")
+  t <- b$t[, 1]; t0 <- b$t0
+  L <- boot::empinf(b, type = "jack")
+  # Without the tie rule and with boot's interpolation the own code is boot.ci.
+  plain <- bca_own(t, t0, L, max(abs(d)), tol = -1, interpolation = "norm.inter")
+  ci <- boot::boot.ci(b, type = "bca", L = L)$bca[4:5]
+  stopifnot(isTRUE(all.equal(plain$limits, ci, tolerance = 1e-14)))
+  own <- bca_own(t, t0, L, max(abs(d)), tol = BCA_TIE_TOL)
+  cat(sprintf("[bootstrap] %d of %d resample means tied with the estimate, %d of them not exactly equal; boot.ci (no tie rule) %.17g %.17g; tie rule %.17g %.17g\n",
+              own$tied, length(t), sum(abs(t - t0) <= BCA_TIE_TOL * max(abs(d)) & t != t0),
+              ci[1], ci[2], own$limits[1], own$limits[2]))
+  how <- "b <- boot::boot(d, function(x, i) mean(x[i]), R = 1999) after set.seed(20240618); indices boot.array(b, indices = TRUE)"
+  rule <- "z0 = qnorm((#{t < t0, not tied} + #{|t - t0| <= 1e-9 max|d|} / 2) / B), L = empinf(b, type = \"jack\"), a = sum(L^3) / (6 sum(L^2)^1.5)"
+  rbind(
+    row(ds, "week12", "bootstrap_bca", "mean_change", t0, std_error = sd(t),
+        ci_low = own$limits[1], ci_high = own$limits[2], n = length(d),
+        call = paste0(how, "; BCa as boot:::bca.ci with the tie rule ", rule,
+                      " and quantile(t, level, type = 7) [boot.ci(b, type = \"bca\", L = L) without the tie rule: ",
+                      sprintf("%.17g, %.17g", ci[1], ci[2]), "]")),
+    row(ds, "week12", "bootstrap_bca", "z0", own$z0, n = length(d), call = paste0(how, "; ", rule)),
+    row(ds, "week12", "bootstrap_bca", "acceleration", own$a, n = length(d), call = paste0(how, "; ", rule)),
+    row(ds, "week12", "bootstrap_bca", "tied_resamples", own$tied, n = length(d),
+        call = "sum(abs(t - t0) <= 1e-9 * max(abs(d)))"),
+    row(ds, "week12", "bootstrap_bca", "below_resamples", own$below, n = length(d),
+        call = "sum(t < t0 & !tied)"))
+}
+
+# coin's exact conditional Wilcoxon-Pratt signed-rank test: zeros keep their
+# place in the ranking of |d| but carry no sign; ties get mid-ranks; the null
+# distribution is that of the 2^n sign patterns of those ranks. Ties and zeros
+# are judged on d rounded to 10 digits of max|d| (rank_scale), so that changes
+# equal as decimals but not as doubles (0.0392 - 0.0292 vs 0.0345 - 0.0245) tie;
+# coin itself would rank the doubles.
+rank_scale <- function(d) round(d / max(abs(d)), 10)
+
+wilcoxon_pratt <- function(ds, vis, xv, xb) {
+  d <- rank_scale(xv - xb)
+  wt <- coin::wilcoxsign_test(d ~ numeric(length(d)), distribution = "exact", zero.method = "Pratt")
+  raw <- coin::wilcoxsign_test(xv ~ xb, distribution = "exact", zero.method = "Pratt")
+  if (pvalue(raw) != pvalue(wt)) {
+    cat(sprintf("[%s %s] exact Pratt p on the doubles %.17g, on the rounded changes %.17g (%d vs %d distinct |d|)\n",
+                ds, vis, pvalue(raw), pvalue(wt), length(unique(abs(xv - xb))), length(unique(abs(d)))))
+  }
+  row(ds, vis, "wilcoxon_pratt_exact", "V", statistic = as.numeric(statistic(wt, type = "linear")),
+      p_value = as.numeric(pvalue(wt)), n = length(xv),
+      call = "d <- round((x_visit - x_base) / max(abs(x_visit - x_base)), 10); coin::wilcoxsign_test(d ~ numeric(n), distribution = \"exact\", zero.method = \"Pratt\"): statistic(type = \"linear\"), pvalue")
+}
+
+NYHA_LEVELS <- 1:4
+
+nyha_rows <- function() {
+  ds <- "synth_nyha"
+  out <- list()
+  for (vis in OTHER_VISITS[[ds]][-1]) {
+    cp <- complete_pairs(DATA[[ds]], "baseline", vis)
+    n <- length(cp$x_base)
+    tab <- table(factor(cp$x_base, NYHA_LEVELS), factor(cp$x_visit, NYHA_LEVELS))
+    for (b in NYHA_LEVELS) for (v in NYHA_LEVELS) {
+      out[[length(out) + 1]] <- row(ds, vis, "shift_table", sprintf("count[baseline=%d,visit=%d]", b, v),
+                                    tab[as.character(b), as.character(v)], n = n,
+                                    call = "table(factor(x_base, 1:4), factor(x_visit, 1:4))")
+    }
+    for (k in 1:2) {
+      x <- sum(cp$x_base - cp$x_visit >= k)
+      ci <- binom.test(x, n)$conf.int
+      out[[length(out) + 1]] <- row(ds, vis, "ordinal_improvement", sprintf("improved_ge%d", k), x / n,
+                                    ci_low = ci[1], ci_high = ci[2], n = n,
+                                    call = sprintf("x <- sum(x_base - x_visit >= %d); binom.test(x, n)$conf.int [x = %d]", k, x))
+    }
+  }
+  do.call(rbind, out)
+}
+
+# Worst-rank composite: observed changes keep their value; an intercurrent
+# event scores below every observed change, worst first in EVENT_ORDER:
+# score = -(max|observed change| + K + 1 - k) for the k-th category of K.
+EVENT_ORDER <- c("death", "lvad", "hf_not_done")
+
+worst_rank_rows <- function() {
+  ds <- "synth_events"
+  df <- DATA[[ds]]
+  base <- df[df$visit == "baseline", ]
+  post <- df[df$visit == "week16", ]
+  change <- post$value[match(base$subject, post$subject)] - base$value
+  event <- EVENT_STATUS$event[match(base$subject, EVENT_STATUS$subject)]
+  observed <- event == "" & !is.na(change)
+  ranked <- observed | event %in% EVENT_ORDER
+  top <- max(abs(change[observed]))
+  k <- match(event, EVENT_ORDER)
+  score <- ifelse(observed, change, -(top + length(EVENT_ORDER) + 1 - k))[ranked]
+  wt <- coin::wilcoxsign_test(rank_scale(score) ~ numeric(length(score)), distribution = "exact", zero.method = "Pratt")
+  call <- paste0("score = change if observed, else -(max|change| + 4 - k) for k = match(event, c(\"death\", \"lvad\", \"hf_not_done\")); ",
+                 "coin::wilcoxsign_test(round(score / max(abs(score)), 10) ~ numeric(n), distribution = \"exact\", zero.method = \"Pratt\")")
+  rows <- list(row(ds, "week16", "worst_rank_composite", "V", statistic = as.numeric(statistic(wt, type = "linear")),
+                   p_value = as.numeric(pvalue(wt)), n = sum(ranked), call = call))
+  for (cat_name in c(EVENT_ORDER, "observed")) {
+    count <- if (cat_name == "observed") sum(observed) else sum(event == cat_name)
+    rows[[length(rows) + 1]] <- row(ds, "week16", "worst_rank_composite", sprintf("count[%s]", cat_name),
+                                    count, n = sum(ranked), call = "subjects per category")
+  }
+  do.call(rbind, rows)
+}
+
+# Tipping point: each missing change (a subject with a baseline and no value at
+# the visit) is imputed at the observed mean change plus delta; the mean over
+# all N subjects is m + pi * delta (pi = missing share) with the observed SE and
+# df: CI(delta) = m + pi * delta +/- qt(0.975, n_obs - 1) * SE.
+TIPPING_GRID <- c(-20, -10, 0, 10)
+
+tipping_rows <- function(ds, vis) {
+  df <- DATA[[ds]]
+  base <- df[df$visit == "baseline", ]
+  post <- df[df$visit == vis, ]
+  change <- post$value[match(base$subject, post$subject)] - base$value
+  obs <- change[!is.na(change)]
+  N <- length(change); share <- mean(is.na(change))
+  tt <- t.test(obs)
+  q <- qt(0.975, tt$parameter)
+  ci_at <- function(delta) tt$estimate + share * delta + c(-1, 1) * q * tt$stderr
+  if (tt$conf.int[1] <= 0 && tt$conf.int[2] >= 0) {
+    closed <- 0
+    call <- "t.test(observed change)$conf.int includes 0: no shift needed, delta = 0"
+  } else {
+    edge <- if (tt$conf.int[1] > 0) 1 else 2
+    root <- uniroot(function(delta) ci_at(delta)[edge], c(-1e4, 1e4), tol = 1e-13)$root
+    closed <- -tt$conf.int[edge] / share
+    stopifnot(abs(root - closed) < 1e-9 * max(1, abs(closed)))
+    call <- sprintf("tt <- t.test(observed change); delta solving CI(delta)[%d] = 0, CI(delta) = mean + %d/%d * delta +/- qt(0.975, df) * stderr: -tt$conf.int[%d] / (%d/%d) [uniroot agrees: %.17g]",
+                    edge, sum(is.na(change)), N, edge, sum(is.na(change)), N, root)
+  }
+  rows <- list(row(ds, vis, "tipping_point", "delta_tipping", closed, n = N, call = call))
+  for (delta in TIPPING_GRID) {
+    ci <- ci_at(delta)
+    rows[[length(rows) + 1]] <- row(ds, vis, "tipping_point", sprintf("mean_change[delta=%g]", delta),
+                                    tt$estimate + share * delta, tt$stderr, ci[1], ci[2], df = tt$parameter, n = N,
+                                    call = sprintf("mean + share * %g, stderr, CI of t.test(observed change) shifted by share * delta", delta))
+  }
+  do.call(rbind, rows)
+}
+
+# ANCOVA sizing: residual SD sd(y) * sqrt(1 - r^2) with r = cor(baseline, visit)
+# on complete pairs (Fisher z CI from cor.test); Browne's UCL on the regression
+# residual SD (n - 2 df); power.t.test on each SD; enrolment n / (1 - dropout)
+# with dropout the share of subjects with a baseline and no value at the visit.
+ancova_rows <- function(ds, vis) {
+  df <- DATA[[ds]]
+  cp <- complete_pairs(df, "baseline", vis)
+  x <- cp$x_base; y <- cp$x_visit; n <- length(x)
+  n_base <- sum(df$visit == "baseline")
+  dropout <- (n_base - n) / n_base
+  ct <- cor.test(x, y)
+  r <- unname(ct$estimate)
+  s_anc <- sd(y) * sqrt(1 - r^2)
+  s_res <- summary(lm(y ~ x))$sigma
+  sds <- c(sd_ancova = s_anc,
+           sd_ancova_ucl80 = s_res * sqrt((n - 2) / qchisq(0.2, n - 2)),
+           sd_ancova_ucl95 = s_res * sqrt((n - 2) / qchisq(0.05, n - 2)))
+  m <- "next_trial_size_ancova"
+  rows <- list(
+    row(ds, vis, m, "correlation", r, ci_low = ct$conf.int[1], ci_high = ct$conf.int[2], n = n,
+        call = "cor.test(x_base, x_visit) (Pearson; CI tanh(atanh(r) +/- qnorm(0.975) / sqrt(n - 3)))"),
+    row(ds, vis, m, "sd_visit", sd(y), df = n - 1, n = n, call = "sd(x_visit)"),
+    row(ds, vis, m, "sd_ancova", s_anc, n = n, call = "sd(x_visit) * sqrt(1 - cor(x_base, x_visit)^2)"),
+    row(ds, vis, m, "sd_residual", s_res, df = n - 2, n = n, call = "summary(lm(x_visit ~ x_base))$sigma"),
+    row(ds, vis, m, "sd_ancova_ucl80", sds[["sd_ancova_ucl80"]], df = n - 2, n = n,
+        call = "sigma * sqrt((n - 2) / qchisq(0.2, n - 2)), sigma = summary(lm(x_visit ~ x_base))$sigma"),
+    row(ds, vis, m, "sd_ancova_ucl95", sds[["sd_ancova_ucl95"]], df = n - 2, n = n,
+        call = "sigma * sqrt((n - 2) / qchisq(0.05, n - 2))"),
+    row(ds, vis, m, "dropout", dropout, n = n_base,
+        call = sprintf("(subjects with baseline - complete pairs) / subjects with baseline = %d/%d", n_base - n, n_base)))
+  for (basis in c("sd_ancova", "sd_ancova_ucl80")) for (D in c(30)) for (P in c(0.8, 0.9)) {
+    nn <- power.t.test(delta = D, sd = sds[[basis]], power = P, sig.level = 0.05,
+                       type = "two.sample", tol = 1e-12)$n
+    label <- sprintf("[delta=%g,power=%g,sd=%s]", D, P, basis)
+    pcall <- sprintf("power.t.test(delta = %g, sd = %s, power = %g, sig.level = 0.05, type = \"two.sample\", tol = 1e-12)$n", D, basis, P)
+    rows[[length(rows) + 1]] <- row(ds, vis, m, paste0("n_per_arm", label), nn, statistic = ceiling(nn), n = n,
+                                    call = paste0(pcall, "; statistic = ceiling"))
+    rows[[length(rows) + 1]] <- row(ds, vis, m, paste0("n_enrol_per_arm", label), nn / (1 - dropout),
+                                    statistic = ceiling(nn / (1 - dropout)), n = n,
+                                    call = paste0(pcall, " / (1 - dropout); statistic = ceiling"))
+  }
+  do.call(rbind, rows)
+}
+
+# ---------------------------------------------------------------------------
+# 8. Assemble and write
 # ---------------------------------------------------------------------------
 
 rows <- list()
@@ -767,6 +1063,11 @@ for (ds in c("sleepstudy_d0_3", "synth_ties", "synth_missing")) {
 rows$binom <- binom_rows()
 rows$poisson <- poisson_rows()
 rows$sizing <- sizing_rows()
+rows$bootstrap <- bootstrap_rows()
+rows$nyha <- nyha_rows()
+rows$worst_rank <- worst_rank_rows()
+for (vis in c("week12", "week16")) rows[[paste("tipping", vis)]] <- tipping_rows("synth_missing", vis)
+for (ds in c("synth_ties", "synth_missing")) rows[[paste("ancova", ds)]] <- ancova_rows(ds, "week12")
 res <- do.call(rbind, rows)
 rownames(res) <- NULL
 
@@ -780,7 +1081,7 @@ write.table(out, file.path(VALUES_DIR, "reference.csv"), sep = ",",
             qmethod = "double")
 
 versions <- c(R.version.string,
-              vapply(c("lme4", "lmerTest", "nlme", "emmeans", "pbkrtest", "numDeriv"),
+              vapply(c("lme4", "lmerTest", "nlme", "emmeans", "pbkrtest", "numDeriv", "boot", "coin"),
                      function(p) paste(p, as.character(packageVersion(p))), ""))
 writeLines(versions, file.path(VALUES_DIR, "versions.txt"))
 

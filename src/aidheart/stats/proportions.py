@@ -1,9 +1,16 @@
-"""Exact confidence intervals for a binomial proportion (Clopper-Pearson) and a Poisson rate (Garwood)."""
+"""Exact confidence intervals for a binomial proportion (Clopper-Pearson) and a Poisson rate (Garwood).
+
+Both are statsmodels' (``proportion_confint(method="beta")``,
+``confint_poisson(method="exact-c")``), which equal R's ``binom.test`` and
+``poisson.test`` limits to 1e-15 relative on every reference row
+(``tests/test_stats_proportions.py``).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
-from scipy import special
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
 
 from aidheart.stats.ard import result_row, results_frame
 
@@ -39,9 +46,7 @@ def clopper_pearson(x: int, n: int, *, method: str, term: str = "proportion") ->
         return results_frame([result_row(method, term, n=0, note="no trials")])
     if not 0 <= x <= n:
         raise ValueError(f"need 0 <= x <= n, got x={x}, n={n}")
-    tail = (1 - CONFIDENCE) / 2
-    low = 0.0 if x == 0 else special.betaincinv(x, n - x + 1, tail)
-    high = 1.0 if x == n else special.betaincinv(x + 1, n - x, 1 - tail)
+    low, high = proportion_confint(x, n, alpha=1 - CONFIDENCE, method="beta")
     return results_frame([result_row(method, term, n=n, estimate=x / n, ci_low=low, ci_high=high)])
 
 
@@ -73,8 +78,6 @@ def poisson_rate_ci(
     """
     if not exposure > 0:
         return results_frame([result_row(method, term, note=f"no exposure ({exposure})")])
-    tail = (1 - CONFIDENCE) / 2
-    low = 0.0 if x == 0 else special.gammaincinv(x, tail) / exposure
-    high = special.gammaincinv(x + 1, 1 - tail) / exposure
+    low, high = confint_poisson(x, exposure, method="exact-c", alpha=1 - CONFIDENCE)
     return results_frame([result_row(method, term, note=f"{x} events over exposure {exposure:g}",
                                      estimate=x / exposure, ci_low=low, ci_high=high)])

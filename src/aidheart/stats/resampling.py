@@ -1,8 +1,20 @@
-"""Resampling inference on the mean change: seeded BCa bootstrap and the sign-flip permutation test."""
+"""Resampling inference on the mean change: seeded BCa bootstrap and the sign-flip permutation test.
+
+Libraries (``tests/test_stats_resampling.py``): ``scipy.stats.bootstrap(method="BCa")``
+counts only exactly equal resample means as ties, so its limits follow numpy's
+summation noise; fed R's own resamples its upper limit misses R's by 3.6 %
+(``test_scipy_bca_differs_from_r_with_near_ties``), hence the own BCa with a tie
+tolerance. ``scipy.stats.permutation_test`` reproduces R's exact sign-flip p
+(``test_scipy_permutation_test_agrees_with_r``) but evaluates the statistic on each
+of the 2^n patterns, 13 s at n = 20 against 0.07 s for the meet-in-the-middle
+enumeration here, for each of the ARD's many endpoint x visit x set rows; the
+own enumeration is kept for that.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,6 +27,7 @@ CONFIDENCE = 0.95
 EXACT_UP_TO = 24  # sign-flip: enumerate all 2^n patterns up to this n
 CHUNK_CELLS = 1 << 20  # cells per vectorised block, keeps memory near 8 MB
 RELATIVE_FUZZ = 1e-12  # |sum s d| >= |sum d| (1 - fuzz) counts as at least as extreme
+TIE_TOLERANCE = 1e-9  # BCa: |mean* - mean| <= tolerance * max|d| is a tie with the estimate
 
 
 def _bootstrap_means(d: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
@@ -27,10 +40,56 @@ def _bootstrap_means(d: np.ndarray, resamples: int, rng: np.random.Generator) ->
     return means
 
 
-def _bca_interval(d: np.ndarray, means: np.ndarray) -> tuple[float, float] | None:
-    """BCa limits (Efron 1987) from bootstrap means; None when the bias correction is infinite."""
+class BcaInterval(NamedTuple):
+    """BCa limits with the parts they are built from (see :func:`bca_interval`)."""
+
+    low: float
+    high: float
+    z0: float
+    acceleration: float
+    tied: int
+    below: int
+
+
+def bca_interval(d: np.ndarray, means: np.ndarray) -> BcaInterval | None:
+    """BCa 95 % limits (Efron 1987) of the mean of ``d`` from its bootstrap means.
+
+    Parameters
+    ----------
+    d : numpy.ndarray
+        The n observed differences.
+    means : numpy.ndarray
+        The B bootstrap resample means θ*_b.
+
+    Returns
+    -------
+    BcaInterval or None
+        The limits, z0, the acceleration a, the number of resample means tied with
+        the estimate and the number below it (ties excluded); None when z0 or a is
+        infinite (every resample mean on one side of the estimate, or constant d).
+
+    Notes
+    -----
+    Ties: θ*_b counts as tied with θ̂ = mean(d) when |θ*_b - θ̂| ≤ 1e-9·max|d_i|,
+    and a tie counts half below: z0 = Φ⁻¹((#below + #tied / 2) / B). With rounded
+    data many resample means equal θ̂ in exact arithmetic, and whether the computed
+    one lands a rounding error below or above it depends on the order of summation:
+    numpy's pairwise sums and R's long-double ``mean`` put different resamples on
+    different sides, and the BCa limits of the same resamples disagreed by up to
+    1.4 %. The rounding error of a mean of n terms is about n·ε·max|d| (4e-15·max|d|
+    at n = 16); two distinct means of data with k decimals differ by at least
+    10^-k / n; 1e-9·max|d| lies far between the two. Half below is the mid-rank
+    convention for ties at the estimate (scipy's ``bootstrap`` counts exact ties the
+    same way).
+    Acceleration a = Σ(θ̄_(.) - θ_(i))³ / (6 [Σ(θ̄_(.) - θ_(i))²]^{3/2}) from the
+    jackknife means θ_(i) (for the mean, boot's ``empinf(type = "jack")`` values);
+    the limits are the quantiles (numpy's default linear interpolation, R's type 7)
+    of θ* at Φ(z0 + (z0 + z_α)/(1 - a(z0 + z_α))), z_α = Φ⁻¹(0.025), Φ⁻¹(0.975).
+    """
     estimate = d.mean()
-    z0 = special.ndtri(np.mean(means < estimate))
+    tied = np.abs(means - estimate) <= TIE_TOLERANCE * np.max(np.abs(d))
+    below = int(np.count_nonzero((means < estimate) & ~tied))
+    z0 = special.ndtri((below + np.count_nonzero(tied) / 2) / means.size)
     jackknife = (d.sum() - d) / (d.size - 1)
     spread = jackknife.mean() - jackknife
     acceleration = np.sum(spread**3) / (6 * np.sum(spread**2) ** 1.5)
@@ -39,7 +98,8 @@ def _bca_interval(d: np.ndarray, means: np.ndarray) -> tuple[float, float] | Non
     z = special.ndtri(np.array([(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2]))
     levels = special.ndtr(z0 + (z0 + z) / (1 - acceleration * (z0 + z)))
     low, high = np.quantile(means, levels)
-    return float(low), float(high)
+    return BcaInterval(float(low), float(high), float(z0), float(acceleration),
+                       int(np.count_nonzero(tied)), below)
 
 
 def bootstrap_mean_change(baseline, visit, *, seed: int, resamples: int = 9999) -> pd.DataFrame:
@@ -66,11 +126,14 @@ def bootstrap_mean_change(baseline, visit, *, seed: int, resamples: int = 9999) 
 
     Notes
     -----
-    Resample the n differences with replacement B times; θ*_b = mean. BCa:
-    z0 = Φ⁻¹(#{θ*_b < θ̂}/B), acceleration a = Σ(θ̄_(.) - θ_(i))³ /
-    (6 [Σ(θ̄_(.) - θ_(i))²]^{3/2}) from the jackknife means θ_(i); the limits are
-    the quantiles (numpy's default linear interpolation, R's type 7) of θ* at
-    Φ(z0 + (z0 + z_α)/(1 - a(z0 + z_α))) for z_α = Φ⁻¹(0.025), Φ⁻¹(0.975).
+    Resample the n differences with replacement B times; θ*_b = mean; the BCa
+    limits, with resample means within 1e-9·max|d| of θ̂ counted as ties half
+    below in z0, are those of :func:`bca_interval`.
+    At n ≈ 15 the BCa interval of a mean under-covers: the resample means spread
+    with the divisor n instead of n - 1 and their quantiles are normal rather than
+    t. Simulated coverage of the nominal 95 % at n = 15 (1000 samples, B = 1999,
+    Monte Carlo SE 0.8 %): 92.8 % for normal and 92.5 % for exponential
+    differences (the normal case is a test).
     Missing data: pairs with a missing member are dropped.
     """
     d = paired_differences(baseline, visit)
@@ -78,14 +141,14 @@ def bootstrap_mean_change(baseline, visit, *, seed: int, resamples: int = 9999) 
         note = "fewer than 2 complete pairs" if d.size < 2 else "differences are constant"
         return results_frame([result_row("bootstrap_mean_change", "mean_change", n=d.size, note=note)])
     means = _bootstrap_means(d, resamples, np.random.default_rng(seed))
-    interval = _bca_interval(d, means)
+    interval = bca_interval(d, means)
     note = f"BCa interval, B={resamples}, seed={seed}"
+    limits = (None, None) if interval is None else (interval.low, interval.high)
     if interval is None:
-        interval = (None, None)
         note = f"BCa bias correction infinite (all resampled means on one side), B={resamples}, seed={seed}"
     return results_frame([result_row("bootstrap_mean_change", "mean_change", n=d.size, note=note,
                                      estimate=float(d.mean()), std_error=float(np.std(means, ddof=1)),
-                                     ci_low=interval[0], ci_high=interval[1])])
+                                     ci_low=limits[0], ci_high=limits[1])])
 
 
 def _all_sign_sums(d: np.ndarray) -> np.ndarray:
