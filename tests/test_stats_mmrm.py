@@ -1,4 +1,6 @@
-"""``fit_mmrm``: CHG ~ visit + BASE + BASE:visit, unstructured covariance, REML, Satterthwaite.
+"""``fit_mmrm``: CHG ~ visit + BASE + BASE:visit, unstructured covariance, REML, Satterthwaite,
+computed by the general engine (its own tests: ``test_stats_mmrm_engine.py``, derivatives in
+``test_stats_mmrm_derivatives.py``).
 
 Reference values: ``tests/reference/values/reference.csv`` from
 ``tests/reference/make_reference.R`` — method ``mmrm``: the script's own R REML
@@ -18,10 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aidheart.stats.covariance import unstructured_basis, unstructured_parameters
 from aidheart.stats.mmrm import fit_mmrm
-from aidheart.stats.reml import evaluate
-from aidheart.stats.reml_data import group_by_pattern
 from reference_values import MODEL_VISITS, REFERENCE, assert_row_matches, model_reference_table
 
 VISITS = MODEL_VISITS
@@ -118,27 +117,6 @@ def test_complete_data_reduce_to_per_visit_regressions():
     for j in range(3):
         for k in range(j, 3):
             assert out.loc[(f"sigma_{j + 1}_{k + 1}", ""), "estimate"] == pytest.approx(sigma[j, k], rel=1e-9)
-
-
-def test_analytic_derivatives_match_finite_differences():
-    data = _simulate(30, seed=8, missing=0.3)
-    pivot = data.pivot(index="subject", columns="visit")
-    y = pivot["CHG"][["w4", "w8", "w12"]].to_numpy()
-    base = pivot["BASE"][["w4", "w8", "w12"]].to_numpy()
-    x = np.zeros((len(y), 3, 6))
-    for j in range(3):
-        x[:, j, 2 * j], x[:, j, 2 * j + 1] = 1.0, np.nan_to_num(base[:, j] - 50)
-    grouped = group_by_pattern(y, x)
-    basis = unstructured_basis(3)
-    sigma = unstructured_parameters(np.array([[16.0, 8, 6], [8, 25, 12], [6, 12, 36]]))
-    ev, h = evaluate(grouped, basis, sigma), 1e-4
-    steps = np.eye(len(sigma)) * h
-    grad = [(evaluate(grouped, basis, sigma + s, order=0).objective
-             - evaluate(grouped, basis, sigma - s, order=0).objective) / (2 * h) for s in steps]
-    hess = [(evaluate(grouped, basis, sigma + s, order=1).gradient
-             - evaluate(grouped, basis, sigma - s, order=1).gradient) / (2 * h) for s in steps]
-    np.testing.assert_allclose(ev.gradient, grad, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(ev.hessian, hess, rtol=1e-6, atol=1e-9)
 
 
 def test_visit_with_one_subject_is_left_out_with_a_note():
