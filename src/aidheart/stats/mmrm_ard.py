@@ -1,7 +1,7 @@
 """An MMRM fit as ARD rows: coefficients, LS means and their differences, covariance, fit statistics.
 
 Methods and terms (``visit`` is the level of the covariance's visit factor when the
-row belongs to one, else empty):
+row belongs to one — for a difference of visits, the later one — else empty):
 
 - ``mmrm_coef``: one row per coefficient, term = column name (``(Intercept)``,
   ``ARMCD=TRT``, ``ARMCD=TRT:AVISIT=VIS2``, ``BASE``) — estimate, SE, df, t, p, CI;

@@ -26,7 +26,7 @@ from aidheart.stats.model_matrix import design_matrix
 
 @dataclass(frozen=True)
 class Cell:
-    """One LS mean or difference: its label, the contrast ``l`` over the coefficients, subjects ``n``."""
+    """One LS mean or difference: its label, levels (of the minuend for a difference), contrast ``l``, ``n``."""
 
     label: str
     levels: dict
@@ -100,7 +100,7 @@ def difference_cells(design, factors: tuple[str, ...], cells: list[Cell]) -> lis
         if cell.levels[first] == reference:
             continue
         base = by_levels[tuple({**cell.levels, first: reference}.items())]
-        levels = {**cell.levels, first: f"{cell.levels[first]}-{reference}"}
+        label = _label({**cell.levels, first: f"{cell.levels[first]}-{reference}"})
         n = len(_subjects(design, cell.levels) | _subjects(design, base.levels))
-        out.append(Cell(_label(levels), levels, cell.contrast - base.contrast, n))
+        out.append(Cell(label, cell.levels, cell.contrast - base.contrast, n))
     return out

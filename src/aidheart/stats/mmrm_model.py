@@ -121,6 +121,25 @@ def _reference_first(levels: list[str], name: str, reference: dict) -> list[str]
     return [level] + [other for other in levels if other != level]
 
 
+MAX_PATTERN_FLOATS = 50_000_000  # 400 MB of pattern sums
+
+
+def _check_size(n_visits: int, variables: dict, codings, intercept: bool) -> None:
+    """The pattern sums hold up to ``2^K x K^2 x q^2`` numbers; refuse designs that would not fit."""
+    width = int(intercept)
+    for term in codings:
+        size = 1
+        for name, coding in zip(term.variables, term.codings):
+            levels = variables[name].levels
+            size *= 1 if coding == "numeric" else len(levels) - (coding == "contrast")
+        width += size
+    patterns = min(2 ** n_visits, 10 ** 6)
+    if patterns * n_visits**2 * width**2 > MAX_PATTERN_FLOATS:
+        factor = max((v for v in variables.values() if v.is_factor), key=lambda v: len(v.levels), default=None)
+        hint = f"; factor {factor.name!r} has {len(factor.levels)} levels (a numeric column read as text?)" if factor else ""
+        raise MmrmInputError(f"the design has {width} columns over {n_visits} visits: too large{hint}")
+
+
 def mmrm_design(data: pd.DataFrame, formula: str | ModelFormula, *, reference: dict | None = None,
                 visit_order=None) -> MmrmDesign:
     """Check the table against the formula and build the design arrays (see the module notes)."""
@@ -166,11 +185,12 @@ def mmrm_design(data: pd.DataFrame, formula: str | ModelFormula, *, reference: d
         for name, coding in zip(term.variables, term.codings):
             if coding == "contrast" and len(variables[name].levels) < 2:
                 raise MmrmInputError(f"factor {name!r} has one level ({variables[name].levels[0]!r}) in the rows used")
+    _check_size(len(visits), variables, codings, formula.intercept)
     matrix, columns = design_matrix(codings, formula.intercept, variables, codes)
     aliased = aliased_columns(matrix, columns)
     if aliased:
         raise MmrmInputError(f"singular design: column(s) {', '.join(aliased)} are linear combinations of "
-                             "the others (an empty cell of an interaction?)")
+                             "the others (an empty cell of an interaction, or an interaction without its main effects?)")
     subjects = list(dict.fromkeys(used["subject"]))
     subject_index = used["subject"].map({s: k for k, s in enumerate(subjects)}).to_numpy(dtype=int)
     visit_index = used["visit"].map({v: k for k, v in enumerate(visits)}).to_numpy(dtype=int)
