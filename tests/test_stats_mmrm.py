@@ -20,7 +20,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aidheart.stats.covariance import covariance_structure
 from aidheart.stats.mmrm import fit_mmrm
+from aidheart.stats.reml import evaluate
+from aidheart.stats.reml_data import group_by_pattern
 from reference_values import MODEL_VISITS, REFERENCE, assert_row_matches, model_reference_table
 
 VISITS = MODEL_VISITS
@@ -151,3 +154,28 @@ def test_no_data_gives_empty_rows():
     empty = pd.DataFrame({"subject": [], "visit": [], "CHG": [], "BASE": []})
     out = _fit(empty)
     assert len(out) == 3 + 2 and out["estimate"].isna().all()
+
+
+def test_failed_fit_emits_no_numpy_warning_and_says_why(recwarn):
+    """NYHA-like data (class 2-4, change 0 or -1, one visit where nobody changed): the
+    unstructured Sigma heads to a zero variance. The fit must fail with that reason in the
+    note, and no RuntimeWarning (overflow in matmul) may reach the run log."""
+    rng = np.random.default_rng(8)
+    n, visits = 20, ["w0", "w1", "w2", "w3", "w4"]
+    base = rng.integers(2, 5, n).astype(float)
+    change = np.where(rng.random((n, len(visits))) < 0.85, 0.0, -1.0)
+    change[:, 1] = 0.0
+    data = pd.DataFrame({"subject": np.repeat(np.arange(n), len(visits)), "visit": np.tile(visits, n),
+                         "BASE": np.repeat(base, len(visits)), "CHG": change.ravel()})
+    out = _fit(data.loc[rng.random(len(data)) > 0.1], visits=visits)
+    assert out["estimate"].isna().all()
+    assert out["note"].str.contains("did not converge: singular covariance").all()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_overflowing_parameters_are_rejected_without_a_warning(recwarn):
+    """Where V^-1 is too large for double precision the likelihood is 'not evaluable', caught
+    inside the evaluation (the optimiser then says 'floating-point overflow' if it fails)."""
+    data = group_by_pattern(np.array([[1.0, 2.0], [3.0, 1.0], [0.0, 5.0]]), np.ones((3, 2, 1)))
+    assert evaluate(data, covariance_structure("us", 2), np.array([1e-200, 0.0, 1e-200])) is None
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

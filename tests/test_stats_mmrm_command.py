@@ -43,8 +43,8 @@ def test_fallback_structures_are_tried_in_order_and_named(tmp_path):
                  "FEV1 ~ AVISIT + us(AVISIT | USUBJID)", "--fallback", "toeph,csh,cs", "--df", "satterthwaite"])
     assert code == 0
     note = pd.read_csv(out)["note"].iloc[0]
-    assert note.startswith("csh covariance, REML (us: not converged (singular covariance")
-    assert "; toeph: not converged" in note
+    assert note.startswith("csh covariance, REML (not converged first: us: singular covariance")
+    assert "; toeph: " in note
 
 
 @pytest.mark.parametrize(("options", "message"), [

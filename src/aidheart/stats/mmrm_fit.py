@@ -190,8 +190,7 @@ def fit_first_converging(data: PatternData, structures, *, reml: bool = True,
     """Fit ``structures`` in order and return the first fit that converged.
 
     Returns ``(fit, attempts)``: ``fit`` is ``None`` when none converged; ``attempts``
-    has one ``"<name>: <why it failed>"`` per structure tried before (and including, when
-    none converged, the last).
+    has one ``"<name>: <why it failed>"`` per structure that failed, in order.
     """
     attempts = []
     for name in structures:
@@ -202,5 +201,5 @@ def fit_first_converging(data: PatternData, structures, *, reml: bool = True,
             continue
         if fit.converged:
             return fit, attempts
-        attempts.append(f"{name}: not converged ({fit.message})")
+        attempts.append(f"{name}: {fit.message}")
     return None, attempts

@@ -217,10 +217,10 @@ class MmrmModel:
 
     @property
     def note(self) -> str:
-        """``us covariance, REML``; with a fallback, why the earlier structures were not used."""
+        """``us covariance, REML``; after a fallback, why the earlier structures were not used."""
         text = f"{self.structure} covariance, {'REML' if self.fit.reml else 'ML'}"
         if self.attempts:
-            text += " (" + "; ".join(self.attempts) + ")"
+            text += " (not converged first: " + "; ".join(self.attempts) + ")"
         return text
 
 
@@ -266,7 +266,10 @@ def fit_formula(
         except ValueError as error:
             raise MmrmInputError(str(error)) from None
     fit, attempts = fit_first_converging(design.patterns, names, reml=reml, criterion=criterion)
+    if fit is None and len(names) == 1:
+        reason = attempts[0].split(": ", 1)[1]
+        raise MmrmFitError(f"{'REML' if reml else 'ML'} with {names[0]} covariance did not converge: {reason}")
     if fit is None:
-        raise MmrmFitError("no covariance structure converged: " + "; ".join(attempts))
+        raise MmrmFitError("no covariance structure converged (" + "; ".join(attempts) + ")")
     return MmrmModel(design=design, fit=fit, attempts=tuple(attempts))
 

@@ -223,10 +223,15 @@ def _direction(ev: Evaluation, free: np.ndarray, scoring: bool) -> np.ndarray:
     return step
 
 
-def _smallest_correlation_eigenvalue(structure: CovarianceStructure, theta: np.ndarray) -> float:
+def _singularity(structure: CovarianceStructure, theta: np.ndarray) -> float:
+    """How close ``Sigma`` is to singular: the smaller of its correlation matrix's smallest
+    eigenvalue and its smallest variance relative to its largest (a visit whose residuals
+    vanish, e.g. a response constant at that visit)."""
     full = structure.matrix(theta)
-    scale = np.sqrt(np.diag(full))
-    return float(np.linalg.eigvalsh(full / np.outer(scale, scale)).min())
+    variances = np.diag(full)
+    scale = np.sqrt(variances)
+    correlation = float(np.linalg.eigvalsh(full / np.outer(scale, scale)).min())
+    return min(correlation, float(variances.min() / variances.max()))
 
 
 def _positive_definite(matrix: np.ndarray) -> bool:
@@ -279,12 +284,12 @@ def fit_reml(
     optimum is only good to about 1e-5 relative in ``beta`` and 1e-4 in SEs and df.
 
     Not converged (with a ``message``) when the correlation matrix of ``Sigma`` gets an
-    eigenvalue below 1e-10 (:data:`SINGULAR`: the criterion heads to minus infinity on
-    the boundary), when no step decreases ``D`` (``line search failed``, with
+    eigenvalue below 1e-10, or a variance falls below 1e-10 of the largest
+    (:data:`SINGULAR`: the criterion heads to minus infinity on the boundary), when no step decreases ``D`` (``line search failed``, with
     :data:`OVERFLOW` when the trial steps overflowed), after three steps without
-    progress, or at ``max_iter``; any of these ending within 1e-5 of a singular
-    correlation matrix, and a convergence within 1e-8 of one, are reported as
-    :data:`SINGULAR`.
+    progress, or at ``max_iter``; any of these ending within 1e-5 of such a singular
+    ``Sigma``, and a convergence within 1e-8 of one, are reported as :data:`SINGULAR`.
+    A failure after trial steps overflowed says so (:data:`OVERFLOW`).
     """
     if criterion not in CRITERIA:
         raise ValueError(f"unknown convergence criterion {criterion!r}; use one of {', '.join(CRITERIA)}")
@@ -295,7 +300,7 @@ def fit_reml(
     ev = evaluate(data, structure, theta, reml=reml)
     if ev is None:
         raise ValueError("starting covariance is not positive definite")
-    stalled = 0
+    stalled, overflow_seen = 0, False
     for iteration in range(1, max_iter + 1):
         active = (theta <= lower) & (ev.gradient > 0)
         free = ~active
@@ -309,6 +314,7 @@ def fit_reml(
             except NotEstimable:  # V degenerating; the starting design was estimable
                 trial, overflow = None, False
             overflowed |= overflow
+            overflow_seen |= overflow
             if trial is not None and (
                 trial.objective <= ev.objective + 1e-4 * float(ev.gradient @ (candidate - theta))
                 or decrement < 1e-12 * (1 + abs(ev.objective))
@@ -319,16 +325,16 @@ def fit_reml(
         if accepted is None:
             small = decrement < 1e-9 * (1 + abs(ev.objective)) and _positive_definite(ev.hessian[np.ix_(free, free)])
             message = "" if small else "line search failed" + (f" ({OVERFLOW})" if overflowed else "")
-            return _finish(structure, ev, active, small, iteration, message)
+            return _finish(structure, overflow_seen, ev, active, small, iteration, message)
         previous = ev
         ev, overflow = _guarded(data, structure, accepted, 2, reml)
         theta = accepted
         if ev is None:
             reason = OVERFLOW if overflow else "derivatives not finite"
-            return _finish(structure, previous, active, False, iteration, f"line search failed ({reason})")
+            return _finish(structure, overflow_seen, previous, active, False, iteration, f"line search failed ({reason})")
         stalled = stalled + 1 if previous.objective - ev.objective < 1e-13 * (1 + abs(previous.objective)) else 0
-        if _smallest_correlation_eigenvalue(structure, theta) < 1e-10:
-            return _finish(structure, ev, active, False, iteration, SINGULAR)
+        if _singularity(structure, theta) < 1e-10:
+            return _finish(structure, overflow_seen, ev, active, False, iteration, SINGULAR)
         if criterion == "sas":
             done = _relative_hessian_criterion(ev, free, constant) <= 1e-8
         else:
@@ -339,19 +345,23 @@ def fit_reml(
             active = (ev.theta <= lower) & (ev.gradient > 0)
             free = ~active
             if not _positive_definite(ev.hessian[np.ix_(free, free)]):
-                return _finish(structure, ev, active, False, iteration, "Hessian not positive definite at the optimum")
-            return _finish(structure, ev, active, True, iteration)
+                return _finish(structure, overflow_seen, ev, active, False, iteration, "Hessian not positive definite at the optimum")
+            return _finish(structure, overflow_seen, ev, active, True, iteration)
         if stalled >= 3:
-            return _finish(structure, ev, active, False, iteration, "no progress")
-    return _finish(structure, ev, (theta <= lower) & (ev.gradient > 0), False, max_iter, "iteration limit")
+            return _finish(structure, overflow_seen, ev, active, False, iteration, "no progress")
+    return _finish(structure, overflow_seen, ev, (theta <= lower) & (ev.gradient > 0), False, max_iter, "iteration limit")
 
 
-def _finish(structure, ev: Evaluation, active, converged: bool, iterations: int, message: str = "") -> RemlFit:
-    """The fit, with a failure near a singular ``Sigma`` named as such (smallest correlation
-    eigenvalue below 1e-5; below 1e-8 even a converged fit is not accepted)."""
-    smallest = _smallest_correlation_eigenvalue(structure, ev.theta)
-    if smallest < (1e-8 if converged else 1e-5):
-        return RemlFit(ev, active, False, iterations, SINGULAR)
+def _finish(structure, overflow_seen: bool, ev: Evaluation, active, converged: bool, iterations: int,
+            message: str = "") -> RemlFit:
+    """The fit, with a failure near a singular ``Sigma`` named as such (:func:`_singularity`
+    below 1e-5; below 1e-8 even a converged fit is not accepted), and a failed fit's message
+    saying when trial steps overflowed (the overflow itself is caught, so no numpy warning
+    reaches the log)."""
+    if _singularity(structure, ev.theta) < (1e-8 if converged else 1e-5):
+        converged, message = False, SINGULAR
+    if not converged and overflow_seen and OVERFLOW not in message:
+        message = f"{message}; {OVERFLOW}"
     return RemlFit(ev, active, converged, iterations, message)
 
 
