@@ -47,14 +47,14 @@ def kr_adjusted_covariance(
     """
     vinv, theta, phi = ev.vinv, ev.theta, ev.phi
     g = structure.first(theta)
-    gv = g[None] @ vinv[:, None]  # G_a V^-1 per pattern
-    vg = vinv[:, None] @ g[None]
-    weighted = np.einsum("ab,pasu,pbut->pst", weights, vg @ vinv[:, None], gv)
-    inner = contract(weighted, data.sxx)
-    inner -= np.einsum("ab,acd,de,bef->cf", weights, ev.pt, phi, ev.pt)
+    b = vinv[:, None] @ g[None] @ vinv[:, None]  # V^-1 G_a V^-1 per pattern
+    gv = g[None] @ vinv[:, None]  # G_b V^-1 per pattern
+    b_weighted = np.tensordot(b, weights, axes=([1], [0])).transpose(0, 3, 1, 2)  # sum_a W_ab B_a
+    inner = contract((b_weighted @ gv).sum(axis=1), data.sxx)
+    inner -= (np.tensordot(weights, ev.pt, axes=([0], [0])) @ phi @ ev.pt).sum(axis=0)
     second = None if linear else structure.second(theta)
     if second is not None:
-        weighted_second = np.einsum("ab,abst->st", weights, second)
+        weighted_second = np.tensordot(weights, second, axes=([0, 1], [0, 1]))
         inner -= 0.25 * contract(vinv @ weighted_second[None] @ vinv, data.sxx)
     adjusted = phi + 2.0 * phi @ inner @ phi
     return (adjusted + adjusted.T) / 2

@@ -75,7 +75,7 @@ class MmrmDesign:
 
 
 def _levels_in_order(values: pd.Series) -> list[str]:
-    return list(dict.fromkeys(values.dropna().astype(str)))
+    return [str(level) for level in pd.unique(values.dropna().astype("string"))]
 
 
 def _check_columns(data: pd.DataFrame, formula: ModelFormula) -> None:
@@ -160,14 +160,16 @@ def mmrm_design(data: pd.DataFrame, formula: str | ModelFormula, *, reference: d
     used = table.dropna()
     if used.empty:
         raise MmrmInputError(f"no row has {formula.response} and every model variable observed")
-    counts = used["visit"].value_counts()
-    empty = [visit for visit in visits if counts.get(visit, 0) == 0]
-    if empty:
-        raise MmrmInputError(f"visit {empty[0]!r} is in no row with {formula.response} and the covariates observed")
-    duplicated = used.duplicated(["subject", "visit"])
+    visit_index = pd.Categorical(used["visit"], categories=visits).codes.astype(int)
+    counts = np.bincount(visit_index, minlength=len(visits))
+    if not counts.all():
+        empty = visits[int(np.argmin(counts > 0))]
+        raise MmrmInputError(f"visit {empty!r} is in no row with {formula.response} and the covariates observed")
+    subject_index, subjects = pd.factorize(used["subject"])
+    duplicated = pd.Series(subject_index * len(visits) + visit_index).duplicated().to_numpy()
     if duplicated.any():
-        key = used.loc[duplicated, ["subject", "visit"]].iloc[0].tolist()
-        raise MmrmInputError(f"subject {key[0]!r} has more than one row at visit {key[1]!r}")
+        row = used.iloc[int(np.argmax(duplicated))]
+        raise MmrmInputError(f"subject {row['subject']!r} has more than one row at visit {row['visit']!r}")
     variables, codes, means = {}, {}, {}
     for name, kind in kinds.items():
         if kind == "numeric":
@@ -175,11 +177,11 @@ def mmrm_design(data: pd.DataFrame, formula: str | ModelFormula, *, reference: d
             means[name] = float(used[name].mean())
             codes[name] = used[name].to_numpy(dtype=float)
             continue
-        in_use = set(used[name])
+        in_use = set(pd.unique(used[name]))
         levels = visits if name == c.visit else [v for v in _levels_in_order(table[name]) if v in in_use]
         levels = _reference_first(levels, name, reference)
         variables[name] = Variable(name, tuple(levels))
-        codes[name] = used[name].map({level: k for k, level in enumerate(levels)}).to_numpy(dtype=int)
+        codes[name] = pd.Categorical(used[name], categories=levels).codes.astype(int)
     codings = term_codings(formula.terms, formula.intercept, variables)
     for term in codings:
         for name, coding in zip(term.variables, term.codings):
@@ -189,17 +191,14 @@ def mmrm_design(data: pd.DataFrame, formula: str | ModelFormula, *, reference: d
     matrix, columns = design_matrix(codings, formula.intercept, variables, codes)
     aliased = aliased_columns(matrix, columns)
     if aliased:
-        raise MmrmInputError(f"singular design: column(s) {', '.join(aliased)} are linear combinations of "
-                             "the others (an empty cell of an interaction, or an interaction without its main effects?)")
-    subjects = list(dict.fromkeys(used["subject"]))
-    subject_index = used["subject"].map({s: k for k, s in enumerate(subjects)}).to_numpy(dtype=int)
-    visit_index = used["visit"].map({v: k for k, v in enumerate(visits)}).to_numpy(dtype=int)
+        raise MmrmInputError(f"singular design: column(s) {', '.join(aliased)} are linear combinations of the "
+                             "others (an empty cell of an interaction, or an interaction without its main effects?)")
     y = np.full((len(subjects), len(visits)), np.nan)
     x = np.zeros((len(subjects), len(visits), len(columns)))
     y[subject_index, visit_index] = used["response"].to_numpy(dtype=float)
     x[subject_index, visit_index] = matrix
     return MmrmDesign(formula=formula, variables=variables, columns=tuple(columns), means=means,
-                      visits=tuple(visits), subjects=tuple(subjects), y=y, x=x,
+                      visits=tuple(visits), subjects=tuple(str(s) for s in subjects), y=y, x=x,
                       row_subject=subject_index, row_codes={k: v for k, v in codes.items() if kinds[k] == "factor"})
 
 

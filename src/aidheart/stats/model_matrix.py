@@ -101,10 +101,13 @@ def aliased_columns(matrix: np.ndarray, names: list[str], tol: float = 1e-7) -> 
 
     Column ``j`` is aliased when its residual on the earlier non-aliased columns has a
     norm below ``tol`` times its own norm (R's QR tolerance); an all-zero column is aliased.
+    The residuals are those of the triangular factor ``R`` of ``X = QR`` (``Q`` keeps every
+    inner product), so the work after one QR is ``p x p``.
     """
+    triangular = np.linalg.qr(matrix, mode="r") if matrix.shape[0] > matrix.shape[1] else matrix
     aliased = []
-    basis = np.zeros((matrix.shape[0], 0))
-    for name, column in zip(names, matrix.T):
+    basis = np.zeros((triangular.shape[0], 0))
+    for name, column in zip(names, triangular.T):
         norm = np.linalg.norm(column)
         if basis.shape[1]:
             column = column - basis @ (basis.T @ column)

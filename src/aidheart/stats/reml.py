@@ -141,13 +141,13 @@ def _evaluate(data, structure, theta, order, reml):
         chol = np.linalg.cholesky(scaled)
     except np.linalg.LinAlgError:
         raise NotEstimable("X' V^-1 X is singular") from None
-    if np.linalg.cond(scaled) > 1e12:
+    if np.diag(chol).min() ** 2 < 1e-12:  # a column's share not explained by the earlier ones
         raise NotEstimable("X' V^-1 X is singular")
     chol_inv = np.linalg.inv(chol)
     phi = (chol_inv.T @ chol_inv) / np.outer(scale, scale)
     beta = phi @ xtvy
     xb_y = data.sxy @ beta
-    rr = data.syy - xb_y - np.swapaxes(xb_y, 1, 2) + np.einsum("pstab,a,b->pst", data.sxx, beta, beta)
+    rr = data.syy - xb_y - np.swapaxes(xb_y, 1, 2) + (data.sxx @ beta) @ beta
     quad = float(np.sum(vinv * rr))
     objective = float(n @ logdets) + quad
     if reml:
@@ -158,36 +158,47 @@ def _evaluate(data, structure, theta, order, reml):
     beta_full = data.offset + beta
     if order < 1:
         return Evaluation(theta=theta, objective=objective, beta=beta_full, phi=phi, vinv=vinv)
+    # Sums over patterns that need no per-pattern product with G: sum n V^-1, sum V^-1 rr V^-1
     g = structure.first(theta)
+    vinv_n = np.tensordot(n, vinv, axes=1)
+    u_u = (vinv @ rr @ vinv).sum(axis=0)
     b = vinv[:, None] @ g[None] @ vinv[:, None]  # V^-1 G_a V^-1 per pattern
     pt = contract(np.swapaxes(b, 0, 1), data.sxx)
-    trace_vg = np.einsum("pst,ats->pa", vinv, g)
-    gradient = n @ trace_vg - np.einsum("past,pst->a", b, rr)
+    gradient = _trace(g, vinv_n) - _trace(g, u_u)
     if reml:
-        gradient -= np.einsum("cd,adc->a", phi, pt)
+        gradient -= np.tensordot(pt, phi, axes=([1, 2], [1, 0]))
     if order < 2:
         return Evaluation(theta=theta, objective=objective, beta=beta_full, phi=phi, vinv=vinv,
                           gradient=gradient, pt=pt)
-    m = b[:, :, None] @ (g[None] @ vinv[:, None])[:, None]  # V^-1 G_a V^-1 G_b V^-1
-    expected = np.einsum("p,past,bts->ab", n, b, g)
-    quad2 = np.einsum("pabst,pst->ab", m, rr)
+    gv = g[None] @ vinv[:, None]  # G_b V^-1 per pattern
+    expected = np.tensordot(np.tensordot(n, b, axes=1), g, axes=([1, 2], [2, 1]))
+    quad2 = _pair_trace(b, gv @ rr[:, None])
     sxr = data.sxy - data.sxx @ beta
     w = contract(np.swapaxes(b, 0, 1), sxr)
     if reml:
         c = data.sxx.reshape(*data.sxx.shape[:3], -1) @ phi.ravel()  # x_is' Phi x_it summed
         phi_pt = phi @ pt
-        expected = expected - 2 * np.einsum("pabst,pst->ab", m, c) + np.einsum("ace,bec->ab", phi_pt, phi_pt)
+        expected -= 2 * _pair_trace(b, gv @ c[:, None]) - np.tensordot(phi_pt, phi_pt, axes=([1, 2], [2, 1]))
     hessian = -expected + 2 * (quad2 - w @ phi @ w.T)
     g2 = structure.second(theta)
     if g2 is not None:
-        b2 = vinv[:, None, None] @ g2[None] @ vinv[:, None, None]
-        hessian += np.einsum("p,pst,abts->ab", n, vinv, g2) - np.einsum("pabst,pst->ab", b2, rr)
+        hessian += _trace(g2, vinv_n) - _trace(g2, u_u)
         if reml:
-            hessian -= np.einsum("pabst,pst->ab", b2, c)
+            hessian -= _trace(g2, (vinv @ c @ vinv).sum(axis=0))
     return Evaluation(
         theta=theta, objective=objective, beta=beta_full, phi=phi, vinv=vinv, gradient=gradient,
         hessian=(hessian + hessian.T) / 2, expected_hessian=(expected + expected.T) / 2, pt=pt,
     )
+
+
+def _trace(derivatives: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """``tr(G_... M)`` for every leading index of ``derivatives`` (``... x K x K``)."""
+    return np.tensordot(derivatives, matrix, axes=([-2, -1], [-1, -2]))
+
+
+def _pair_trace(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``sum_p tr(left[p, a] right[p, b])`` for per-pattern stacks ``P x A x K x K``."""
+    return np.tensordot(left, right, axes=([0, 2, 3], [0, 3, 2]))
 
 
 SINGULAR = "singular covariance: the likelihood increases towards a singular Sigma"
