@@ -123,7 +123,8 @@ def main() -> None:
     contrast = primary_contrast(design)
     result, wall, cpu = timed(arrays_with_kr, design, contrast, repeats=args.repeats)
     report("engine, 200 subjects, arrays -> fit + one KR contrast", wall, cpu, 0.02)
-    print(f"    TRT-PBO at {VISITS[-1]}: {result['estimate']:.4f} (SE {result['std_error']:.4f}, df {result['df']:.1f})")
+    print(f"    TRT-PBO at {VISITS[-1]}: {result['estimate']:.4f} "
+          f"(SE {result['std_error']:.4f}, df {result['df']:.1f})")
 
     pipeline_long = large.rename(columns={"USUBJID": "subject", "AVISIT": "visit", "CHG": "value"})
     _, wall, cpu = timed(fit_lmm, pipeline_long, subject="subject", visit="visit", value="value",

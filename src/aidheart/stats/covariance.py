@@ -61,46 +61,48 @@ class CovarianceStructure:
         raise NotImplementedError
 
 
-class Unstructured(CovarianceStructure):
-    """``us``: ``Sigma = sum_a theta_a (E_jk + E_kj)`` over ``j <= k`` (``E_jj`` on the diagonal)."""
+class LinearStructure(CovarianceStructure):
+    """``Sigma = sum_a theta_a G_a`` for a fixed stack ``basis`` of symmetric ``G_a``."""
+
+    basis: np.ndarray
+
+    @property
+    def n_parameters(self) -> int:
+        return len(self.basis)
+
+    def matrix(self, theta):
+        return np.tensordot(theta, self.basis, axes=1)
+
+    def first(self, theta):
+        return self.basis
+
+
+class Unstructured(LinearStructure):
+    """``us``: ``G_a = E_jk + E_kj`` over ``j <= k`` (``E_jj`` on the diagonal)."""
 
     name = "us"
 
     def __init__(self, n_visits: int):
         super().__init__(n_visits)
         self.pairs = [(j, k) for j in range(n_visits) for k in range(j, n_visits)]
-        self.n_parameters = len(self.pairs)
-        basis = np.zeros((self.n_parameters, n_visits, n_visits))
+        basis = np.zeros((len(self.pairs), n_visits, n_visits))
         for a, (j, k) in enumerate(self.pairs):
             basis[a, j, k] = basis[a, k, j] = 1.0
         self.basis = basis
-
-    def matrix(self, theta):
-        return np.tensordot(theta, self.basis, axes=1)
-
-    def first(self, theta):
-        return self.basis
 
     def start(self, moment):
         return np.array([moment[j, k] for j, k in self.pairs])
 
 
-class CompoundSymmetry(CovarianceStructure):
+class CompoundSymmetry(LinearStructure):
     """``cs``: ``Sigma = c J + s2 I``, ``theta = (c, s2)``."""
 
     name = "cs"
     min_visits = 2
-    n_parameters = 2
 
     def __init__(self, n_visits: int):
         super().__init__(n_visits)
         self.basis = np.stack([np.ones((n_visits, n_visits)), np.eye(n_visits)])
-
-    def matrix(self, theta):
-        return np.tensordot(theta, self.basis, axes=1)
-
-    def first(self, theta):
-        return self.basis
 
     def admissible(self, theta):
         return theta[1] > 0
@@ -254,8 +256,8 @@ class HeterogeneousToeplitz(HeterogeneousCorrelation):
     def __init__(self, n_visits: int):
         index = np.arange(n_visits)
         lag = np.abs(index[:, None] - index[None, :])
-        bands = np.stack([(lag == d).astype(float) for d in range(1, n_visits)]) if n_visits > 1 else np.zeros((0, 1, 1))
-        super().__init__(n_visits, bands)
+        bands = [(lag == d).astype(float) for d in range(1, n_visits)]
+        super().__init__(n_visits, np.stack(bands) if bands else np.zeros((0, n_visits, n_visits)))
 
     def _start_correlation(self, correlation):
         return np.array([np.mean(np.diag(correlation, d)) for d in range(1, self.n_visits)])

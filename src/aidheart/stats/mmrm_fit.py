@@ -20,7 +20,12 @@ from functools import cached_property
 
 import numpy as np
 
-from aidheart.stats.covariance import CovarianceStructure, covariance_structure, pairwise_covariance
+from aidheart.stats.covariance import (
+    CovarianceStructure,
+    LinearStructure,
+    covariance_structure,
+    pairwise_covariance,
+)
 from aidheart.stats.kenward_roger import kr_adjusted_covariance, kr_weights
 from aidheart.stats.reml import NotEstimable, RemlFit, evaluate, fit_reml
 from aidheart.stats.reml_data import PatternData, group_by_pattern
@@ -127,23 +132,22 @@ def starting_parameters(data: PatternData, structure: CovarianceStructure) -> np
     return structure.start(pairwise_covariance(*data.residual_moments()))
 
 
-def mivque0(data: PatternData, structure: CovarianceStructure, *, reml: bool = True) -> np.ndarray | None:
+def mivque0(data: PatternData, structure: CovarianceStructure) -> np.ndarray | None:
     """MIVQUE0 (SAS PROC MIXED's default start) for a structure linear in its parameters.
 
     The solution of ``sum_b tr(Q G_a Q G_b) theta_b = r' G_a r`` with ``Q`` the OLS residual
-    projection and ``r = Q y``: the REML scoring equations at ``Sigma = I``. ``None`` for a
-    nonlinear structure or when the solution is not a positive-definite ``Sigma``.
+    projection and ``r = Q y``: the REML scoring equations at ``Sigma = I`` (also the start
+    of an ML fit, as in SAS). ``None`` for a nonlinear structure or when the solution is not
+    a positive-definite ``Sigma``.
     """
-    if structure.second(structure.start(np.eye(data.n_visits))) is not None:
+    if not isinstance(structure, LinearStructure):
         return None
     identity = structure.start(np.eye(data.n_visits))
-    ev = evaluate(data, structure, identity, reml=reml)
+    ev = evaluate(data, structure, identity)
     g = structure.first(identity)
-    trace = data.n @ np.einsum("pst,ats->pa", ev.vinv, g)
-    if reml:
-        trace -= np.einsum("cd,adc->a", ev.phi, ev.pt)
-    theta = np.linalg.solve(ev.expected_hessian, trace - ev.gradient)
-    return theta if evaluate(data, structure, theta, order=0, reml=reml) is not None else None
+    trace_pg = data.n @ np.einsum("pst,ats->pa", ev.vinv, g) - np.einsum("cd,adc->a", ev.phi, ev.pt)
+    theta = np.linalg.solve(ev.expected_hessian, trace_pg - ev.gradient)  # gradient = tr(P G_a) - r' G_a r
+    return theta if evaluate(data, structure, theta, order=0) is not None else None
 
 
 def fit_patterns(data: PatternData, structure: CovarianceStructure, *, reml: bool = True,
@@ -157,7 +161,7 @@ def fit_patterns(data: PatternData, structure: CovarianceStructure, *, reml: boo
     ``converged = False`` and a ``message``.
     """
     try:
-        start = mivque0(data, structure, reml=reml) if criterion == "sas" else None
+        start = mivque0(data, structure) if criterion == "sas" else None
         if start is None:
             start = starting_parameters(data, structure)
         result = fit_reml(data, structure, start, reml=reml, criterion=criterion)

@@ -136,7 +136,8 @@ def _check_size(n_visits: int, variables: dict, codings, intercept: bool) -> Non
     patterns = min(2 ** n_visits, 10 ** 6)
     if patterns * n_visits**2 * width**2 > MAX_PATTERN_FLOATS:
         factor = max((v for v in variables.values() if v.is_factor), key=lambda v: len(v.levels), default=None)
-        hint = f"; factor {factor.name!r} has {len(factor.levels)} levels (a numeric column read as text?)" if factor else ""
+        hint = "" if factor is None else (
+            f"; factor {factor.name!r} has {len(factor.levels)} levels (a numeric column read as text?)")
         raise MmrmInputError(f"the design has {width} columns over {n_visits} visits: too large{hint}")
 
 

@@ -187,7 +187,8 @@ def parse_formula(text: str) -> ModelFormula:
     covariance = parser.covariance[0]
     for name in (response, covariance.subject):
         if any(name in term for term in terms):
-            parser.fail(f"{name} cannot be both {'the response' if name == response else 'the subject'} and a model term")
+            role = "the response" if name == response else "the subject"
+            parser.fail(f"{name} cannot be both {role} and a model term")
     rank = parser.order
     ordered = sorted((tuple(sorted(t, key=rank.__getitem__)) for t in terms), key=len)
     return ModelFormula(response=response, intercept=intercept is not False, terms=tuple(ordered),

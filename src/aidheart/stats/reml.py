@@ -296,11 +296,11 @@ def fit_reml(
 
     Not converged (with a ``message``) when the correlation matrix of ``Sigma`` gets an
     eigenvalue below 1e-10, or a variance falls below 1e-10 of the largest
-    (:data:`SINGULAR`: the criterion heads to minus infinity on the boundary), when no step decreases ``D`` (``line search failed``, with
-    :data:`OVERFLOW` when the trial steps overflowed), after three steps without
-    progress, or at ``max_iter``; any of these ending within 1e-5 of such a singular
-    ``Sigma``, and a convergence within 1e-8 of one, are reported as :data:`SINGULAR`.
-    A failure after trial steps overflowed says so (:data:`OVERFLOW`).
+    (:data:`SINGULAR`: the criterion heads to minus infinity on the boundary), when no
+    step decreases ``D`` (``line search failed``), after three steps without progress, or
+    at ``max_iter``; any of these ending within 1e-5 of such a singular ``Sigma``, and a
+    convergence within 1e-8 of one, are reported as :data:`SINGULAR`. A failure after
+    trial steps overflowed says so (:data:`OVERFLOW`).
     """
     if criterion not in CRITERIA:
         raise ValueError(f"unknown convergence criterion {criterion!r}; use one of {', '.join(CRITERIA)}")
@@ -311,41 +311,30 @@ def fit_reml(
     ev = evaluate(data, structure, theta, reml=reml)
     if ev is None:
         raise ValueError("starting covariance is not positive definite")
-    stalled, overflow_seen = 0, False
+    stalled, overflow_seen, iteration = 0, False, 0
+
+    def finish(at: Evaluation, active, converged: bool, message: str = "") -> RemlFit:
+        return _finish(structure, at, active, converged, iteration, message, overflow_seen)
+
     for iteration in range(1, max_iter + 1):
         active = (theta <= lower) & (ev.gradient > 0)
         free = ~active
         step = _direction(ev, free, scoring=iteration == 1 and criterion == "tight")
         decrement = -float(ev.gradient @ step)
-        accepted, overflowed, t = None, False, 1.0
-        for _ in range(50):
-            candidate = np.maximum(theta + t * step, lower)
-            try:
-                trial, overflow = _guarded(data, structure, candidate, 0, reml)
-            except NotEstimable:  # V degenerating; the starting design was estimable
-                trial, overflow = None, False
-            overflowed |= overflow
-            overflow_seen |= overflow
-            if trial is not None and (
-                trial.objective <= ev.objective + 1e-4 * float(ev.gradient @ (candidate - theta))
-                or decrement < 1e-12 * (1 + abs(ev.objective))
-            ):
-                accepted = candidate
-                break
-            t /= 2
+        accepted, t, overflowed = _line_search(data, structure, ev, step, decrement, lower, reml)
+        overflow_seen |= overflowed
         if accepted is None:
             small = decrement < 1e-9 * (1 + abs(ev.objective)) and _positive_definite(ev.hessian[np.ix_(free, free)])
-            message = "" if small else "line search failed" + (f" ({OVERFLOW})" if overflowed else "")
-            return _finish(structure, overflow_seen, ev, active, small, iteration, message)
+            return finish(ev, active, small, "" if small else "line search failed")
         previous = ev
         ev, overflow = _guarded(data, structure, accepted, 2, reml)
         theta = accepted
         if ev is None:
-            reason = OVERFLOW if overflow else "derivatives not finite"
-            return _finish(structure, overflow_seen, previous, active, False, iteration, f"line search failed ({reason})")
+            overflow_seen |= overflow
+            return finish(previous, active, False, "line search failed" if overflow else "derivatives not finite")
         stalled = stalled + 1 if previous.objective - ev.objective < 1e-13 * (1 + abs(previous.objective)) else 0
         if _singularity(structure, theta) < 1e-10:
-            return _finish(structure, overflow_seen, ev, active, False, iteration, SINGULAR)
+            return finish(ev, active, False, SINGULAR)
         if criterion == "sas":
             done = _relative_hessian_criterion(ev, free, constant) <= 1e-8
         else:
@@ -354,25 +343,45 @@ def fit_reml(
                 ev = _polish(data, structure, ev, lower, reml)
         if done:
             active = (ev.theta <= lower) & (ev.gradient > 0)
-            free = ~active
-            if not _positive_definite(ev.hessian[np.ix_(free, free)]):
-                return _finish(structure, overflow_seen, ev, active, False, iteration, "Hessian not positive definite at the optimum")
-            return _finish(structure, overflow_seen, ev, active, True, iteration)
+            if not _positive_definite(ev.hessian[np.ix_(~active, ~active)]):
+                return finish(ev, active, False, "Hessian not positive definite at the optimum")
+            return finish(ev, active, True)
         if stalled >= 3:
-            return _finish(structure, overflow_seen, ev, active, False, iteration, "no progress")
-    return _finish(structure, overflow_seen, ev, (theta <= lower) & (ev.gradient > 0), False, max_iter, "iteration limit")
+            return finish(ev, active, False, "no progress")
+    return finish(ev, (theta <= lower) & (ev.gradient > 0), False, "iteration limit")
 
 
-def _finish(structure, overflow_seen: bool, ev: Evaluation, active, converged: bool, iterations: int,
-            message: str = "") -> RemlFit:
+def _line_search(data, structure, ev: Evaluation, step, decrement: float, lower, reml):
+    """``theta + t step`` for the largest ``t`` in 1, 1/2, ... (50 halvings) that is admissible,
+    keeps ``Sigma`` positive definite and decreases ``D`` (Armijo, 1e-4), or any evaluable
+    ``t`` once the decrement is negligible. Returns ``(candidate or None, t, overflowed)``."""
+    overflowed, t = False, 1.0
+    for _ in range(50):
+        candidate = np.maximum(ev.theta + t * step, lower)
+        try:
+            trial, overflow = _guarded(data, structure, candidate, 0, reml)
+        except NotEstimable:  # V degenerating; the starting design was estimable
+            trial, overflow = None, False
+        overflowed |= overflow
+        if trial is not None and (
+            trial.objective <= ev.objective + 1e-4 * float(ev.gradient @ (candidate - ev.theta))
+            or decrement < 1e-12 * (1 + abs(ev.objective))
+        ):
+            return candidate, t, overflowed
+        t /= 2
+    return None, t, overflowed
+
+
+def _finish(structure, ev: Evaluation, active, converged: bool, iterations: int, message: str,
+            overflow_seen: bool) -> RemlFit:
     """The fit, with a failure near a singular ``Sigma`` named as such (:func:`_singularity`
     below 1e-5; below 1e-8 even a converged fit is not accepted), and a failed fit's message
     saying when trial steps overflowed (the overflow itself is caught, so no numpy warning
     reaches the log)."""
     if _singularity(structure, ev.theta) < (1e-8 if converged else 1e-5):
         converged, message = False, SINGULAR
-    if not converged and overflow_seen and OVERFLOW not in message:
-        message = f"{message}; {OVERFLOW}"
+    if not converged and overflow_seen:
+        message = f"{message} ({OVERFLOW})"
     return RemlFit(ev, active, converged, iterations, message)
 
 
