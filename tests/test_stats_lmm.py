@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aidheart.stats.covariance import random_intercept_basis
+from aidheart.stats.covariance import covariance_structure
 from aidheart.stats.lmm import fit_lmm
 from aidheart.stats.reml import evaluate
 from aidheart.stats.reml_data import group_by_pattern
@@ -70,13 +70,13 @@ def test_analytic_derivatives_match_finite_differences():
     y = rng.normal(size=(30, 4)) + rng.normal(size=(30, 1))
     y[rng.random(y.shape) < 0.25] = np.nan
     grouped = group_by_pattern(y, np.broadcast_to(np.eye(4), (30, 4, 4)))
-    basis, sigma, h = random_intercept_basis(4), np.array([0.8, 1.1]), 1e-5
-    ev = evaluate(grouped, basis, sigma)
+    structure, theta, h = covariance_structure("cs", 4), np.array([0.8, 1.1]), 1e-5
+    ev = evaluate(grouped, structure, theta)
     steps = np.eye(2) * h
-    grad = [(evaluate(grouped, basis, sigma + s, order=0).objective
-             - evaluate(grouped, basis, sigma - s, order=0).objective) / (2 * h) for s in steps]
-    hess = [(evaluate(grouped, basis, sigma + s, order=1).gradient
-             - evaluate(grouped, basis, sigma - s, order=1).gradient) / (2 * h) for s in steps]
+    grad = [(evaluate(grouped, structure, theta + s, order=0).objective
+             - evaluate(grouped, structure, theta - s, order=0).objective) / (2 * h) for s in steps]
+    hess = [(evaluate(grouped, structure, theta + s, order=1).gradient
+             - evaluate(grouped, structure, theta - s, order=1).gradient) / (2 * h) for s in steps]
     np.testing.assert_allclose(ev.gradient, grad, rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(ev.hessian, hess, rtol=1e-6, atol=1e-8)
 

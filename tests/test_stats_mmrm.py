@@ -1,4 +1,6 @@
-"""``fit_mmrm``: CHG ~ visit + BASE + BASE:visit, unstructured covariance, REML, Satterthwaite.
+"""``fit_mmrm``: CHG ~ visit + BASE + BASE:visit, unstructured covariance, REML, Satterthwaite,
+computed by the general engine (its own tests: ``test_stats_mmrm_engine.py``, derivatives in
+``test_stats_mmrm_derivatives.py``).
 
 Reference values: ``tests/reference/values/reference.csv`` from
 ``tests/reference/make_reference.R`` — method ``mmrm``: the script's own R REML
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aidheart.stats.covariance import unstructured_basis, unstructured_parameters
+from aidheart.stats.covariance import covariance_structure
 from aidheart.stats.mmrm import fit_mmrm
 from aidheart.stats.reml import evaluate
 from aidheart.stats.reml_data import group_by_pattern
@@ -120,27 +122,6 @@ def test_complete_data_reduce_to_per_visit_regressions():
             assert out.loc[(f"sigma_{j + 1}_{k + 1}", ""), "estimate"] == pytest.approx(sigma[j, k], rel=1e-9)
 
 
-def test_analytic_derivatives_match_finite_differences():
-    data = _simulate(30, seed=8, missing=0.3)
-    pivot = data.pivot(index="subject", columns="visit")
-    y = pivot["CHG"][["w4", "w8", "w12"]].to_numpy()
-    base = pivot["BASE"][["w4", "w8", "w12"]].to_numpy()
-    x = np.zeros((len(y), 3, 6))
-    for j in range(3):
-        x[:, j, 2 * j], x[:, j, 2 * j + 1] = 1.0, np.nan_to_num(base[:, j] - 50)
-    grouped = group_by_pattern(y, x)
-    basis = unstructured_basis(3)
-    sigma = unstructured_parameters(np.array([[16.0, 8, 6], [8, 25, 12], [6, 12, 36]]))
-    ev, h = evaluate(grouped, basis, sigma), 1e-4
-    steps = np.eye(len(sigma)) * h
-    grad = [(evaluate(grouped, basis, sigma + s, order=0).objective
-             - evaluate(grouped, basis, sigma - s, order=0).objective) / (2 * h) for s in steps]
-    hess = [(evaluate(grouped, basis, sigma + s, order=1).gradient
-             - evaluate(grouped, basis, sigma - s, order=1).gradient) / (2 * h) for s in steps]
-    np.testing.assert_allclose(ev.gradient, grad, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(ev.hessian, hess, rtol=1e-6, atol=1e-9)
-
-
 def test_visit_with_one_subject_is_left_out_with_a_note():
     data = _simulate(20, seed=4)
     data = data.loc[(data["visit"] != "w12") | (data["subject"] == 0)]
@@ -173,3 +154,28 @@ def test_no_data_gives_empty_rows():
     empty = pd.DataFrame({"subject": [], "visit": [], "CHG": [], "BASE": []})
     out = _fit(empty)
     assert len(out) == 3 + 2 and out["estimate"].isna().all()
+
+
+def test_failed_fit_emits_no_numpy_warning_and_says_why(recwarn):
+    """NYHA-like data (class 2-4, change 0 or -1, one visit where nobody changed): the
+    unstructured Sigma heads to a zero variance. The fit must fail with that reason in the
+    note, and no RuntimeWarning (overflow in matmul) may reach the run log."""
+    rng = np.random.default_rng(8)
+    n, visits = 20, ["w0", "w1", "w2", "w3", "w4"]
+    base = rng.integers(2, 5, n).astype(float)
+    change = np.where(rng.random((n, len(visits))) < 0.85, 0.0, -1.0)
+    change[:, 1] = 0.0
+    data = pd.DataFrame({"subject": np.repeat(np.arange(n), len(visits)), "visit": np.tile(visits, n),
+                         "BASE": np.repeat(base, len(visits)), "CHG": change.ravel()})
+    out = _fit(data.loc[rng.random(len(data)) > 0.1], visits=visits)
+    assert out["estimate"].isna().all()
+    assert out["note"].str.contains("did not converge: singular covariance").all()
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_overflowing_parameters_are_rejected_without_a_warning(recwarn):
+    """Where V^-1 is too large for double precision the likelihood is 'not evaluable', caught
+    inside the evaluation (the optimiser then says 'floating-point overflow' if it fails)."""
+    data = group_by_pattern(np.array([[1.0, 2.0], [3.0, 1.0], [0.0, 5.0]]), np.ones((3, 2, 1)))
+    assert evaluate(data, covariance_structure("us", 2), np.array([1e-200, 0.0, 1e-200])) is None
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

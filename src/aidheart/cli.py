@@ -1,4 +1,4 @@
-"""Command line: ``aidheart simulate``, ``aidheart stats`` and ``aidheart pull``.
+"""Command line: ``aidheart simulate``, ``aidheart stats``, ``aidheart mmrm`` and ``aidheart pull``.
 
 Each subcommand imports its implementation only when it runs, so
 ``aidheart --help`` stays instant.
@@ -56,6 +56,31 @@ def _build_parser() -> argparse.ArgumentParser:
     pull.add_argument("--timeout", type=float, default=120, help="seconds to wait for each answer")
     pull.add_argument("--replace", action="store_true",
                       help="remove an earlier export and dictionary from DIR/redcap/")
+
+    mmrm = commands.add_parser(
+        "mmrm", help="a mixed model for repeated measures (R mmrm formula syntax) on a long table, as an ARD"
+    )
+    mmrm.add_argument("--input", required=True, help="long table (CSV), one row per subject and visit")
+    mmrm.add_argument("--formula", required=True,
+                      help='e.g. "FEV1 ~ RACE + SEX + ARMCD * AVISIT + us(AVISIT | USUBJID)"; '
+                           "covariance us, cs, ar1, csh or toeph")
+    mmrm.add_argument("--reference", action="append", default=[], metavar="FACTOR=LEVEL",
+                      help="reference level of a factor (repeatable; default: first level in data order)")
+    mmrm.add_argument("--visit-order", default=None, help="comma-separated visit levels in order")
+    mmrm.add_argument("--df", default="kenward-roger",
+                      choices=("satterthwaite", "kenward-roger", "kenward-roger-linear"),
+                      help="degrees of freedom (and SE) method; default kenward-roger")
+    mmrm.add_argument("--lsmeans", default=None, metavar="A*B",
+                      help="LS means of these factors' cells, and the first factor's differences from its "
+                           "reference within each level of the others")
+    mmrm.add_argument("--fallback", default=None, metavar="S1,S2",
+                      help="covariance structures to try in order if the formula's does not converge")
+    mmrm.add_argument("--ml", action="store_true", help="maximum likelihood instead of REML")
+    mmrm.add_argument("--criterion", default="tight", choices=("tight", "sas"),
+                      help="convergence: tight (default) or where SAS PROC MIXED stops (reproduces its listings)")
+    mmrm.add_argument("--paramcd", default="VALUE", help="endpoint code written to the ARD")
+    mmrm.add_argument("--population", default="ALL", help="population label written to the ARD")
+    mmrm.add_argument("--out", required=True, help="output ARD (CSV)")
     return parser
 
 
@@ -80,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         from aidheart.pull.command import run_pull_command
 
         return run_pull_command(args)
+    if args.command == "mmrm":
+        from aidheart.stats.mmrm_command import run_mmrm_command
+
+        return run_mmrm_command(args)
     raise AssertionError(args.command)  # argparse rejects unknown commands first
 
 

@@ -1,51 +1,67 @@
-"""Kenward-Roger adjusted covariance and df, as pbkrtest (``vcovAdj``, ``Lb_ddf``) computes them.
+"""Kenward-Roger adjusted covariance of the fixed effects and df of a single contrast.
 
-For a covariance linear in its parameters (``dV/dsigma_a = G_a``, second derivatives
-zero) and the symbols of :mod:`aidheart.stats.reml`:
+With the symbols of :mod:`aidheart.stats.reml` (Kenward & Roger 1997; their ``P_a`` is
+``-Pt_a`` here) and ``W`` the asymptotic covariance of ``theta``::
 
-- ``W = 2 E^-1``, with ``E_ab = tr(P G_a P G_b)`` (twice the expected REML information;
-  pbkrtest's ``IE2``); a generalised inverse if ``E`` is near singular, as pbkrtest;
-- ``U = sum_ab W_ab (Q_ab - Pt_a Phi Pt_b)`` and the adjusted covariance
-  ``Phi_A = Phi + 2 Phi U Phi`` (the ``R_ab`` term vanishes for a linear structure);
-- for ``L`` with ``q`` rows, ``Theta = L' (L Phi L')^-1 L``, ``u_a = Theta Phi Pt_a Phi``,
-  ``A1 = sum_ab W_ab tr(u_a) tr(u_b)``, ``A2 = sum_ab W_ab tr(u_a u_b)`` and the scaled-F
-  denominator df ``4 + (q + 2) / (q rho - 1)`` of Kenward & Roger (1997); only ``q = 1`` is
-  implemented, where this is ``2 (l' Phi l)^2 / (g' W g)``: Satterthwaite's formula with the
-  expected information and the unadjusted ``Phi``.
+    Phi_A = Phi + 2 Phi [sum_ab W_ab (Q_ab - Pt_a Phi Pt_b - R_ab / 4)] Phi
 
-pbkrtest uses the unadjusted ``Phi`` (lme4's ``vcov``) for the df and ``Phi_A`` for the
-standard error; lmerTest's ``ddf = "Kenward-Roger"`` reports exactly these.
+- ``W = 2 H^-1`` with ``H`` the Hessian of ``D = -2 logL_R``: the observed information,
+  as SAS PROC MIXED and R's mmrm use; pbkrtest (lmerTest ``ddf = "Kenward-Roger"``) uses
+  the expected one, ``E_ab = tr(P G_a P G_b)``;
+- ``R_ab = X' V^-1 G_ab V^-1 X`` is the second-derivative term. It depends on how the
+  covariance is parametrised: in SAS's parameters (:mod:`aidheart.stats.covariance`)
+  it vanishes for ``us`` and ``cs``, so there ``ddfm=kr`` and ``ddfm=kr(linear)`` agree.
+  The *linear* variant leaves it out, which makes ``Phi_A`` parametrisation-free.
+
+The denominator df of a single contrast ``l`` (Kenward & Roger's ``4 + (q + 2) / (q rho - 1)``
+with ``q = 1``) reduces exactly to ``2 (l' Phi l)^2 / (g' W g)`` with ``g_a = l' Phi Pt_a Phi l``:
+Satterthwaite's formula with the unadjusted ``Phi``. The closed form is used because the
+general one is 0/0 at ``df = 2`` (where pbkrtest's ``.divZero`` returns 1 and gives 2 too).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from aidheart.stats.covariance import CovarianceStructure
+from aidheart.stats.reml import Evaluation
+from aidheart.stats.reml_data import PatternData, contract
 
-def kr_weights(expected_hessian: np.ndarray) -> np.ndarray:
-    """``W = 2 E^-1`` (pseudo-inverse when the smallest |eigenvalue| is below 1e-10)."""
-    eigenvalues = np.linalg.eigvalsh(expected_hessian)
+
+def kr_weights(hessian: np.ndarray) -> np.ndarray:
+    """``W = 2 H^-1`` (pseudo-inverse when the smallest |eigenvalue| is below 1e-10)."""
+    eigenvalues = np.linalg.eigvalsh(hessian)
     if np.min(np.abs(eigenvalues)) > 1e-10:
-        return 2.0 * np.linalg.inv(expected_hessian)
-    return 2.0 * np.linalg.pinv(expected_hessian)
+        return 2.0 * np.linalg.inv(hessian)
+    return 2.0 * np.linalg.pinv(hessian)
 
 
-def kr_adjusted_covariance(phi: np.ndarray, pt: np.ndarray, q: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``Phi_A = Phi + 2 Phi [sum_ab W_ab (Q_ab - Pt_a Phi Pt_b)] Phi``."""
-    pt_phi_pt = np.einsum("acd,de,bef->abcf", pt, phi, pt)
-    u = np.einsum("ab,abcd->cd", weights, q - pt_phi_pt)
-    adjusted = phi + 2.0 * phi @ u @ phi
+def kr_adjusted_covariance(
+    data: PatternData, structure: CovarianceStructure, ev: Evaluation, weights: np.ndarray,
+    *, linear: bool = False,
+) -> np.ndarray:
+    """``Phi_A`` at the evaluation ``ev``; without the ``R_ab`` term when ``linear``.
+
+    The ``W``-weighted sums are contracted per pattern first (``sum_ab W_ab V^-1 G_a V^-1 G_b V^-1``),
+    so no ``Q_ab`` is formed.
+    """
+    vinv, theta, phi = ev.vinv, ev.theta, ev.phi
+    g = structure.first(theta)
+    b = vinv[:, None] @ g[None] @ vinv[:, None]  # V^-1 G_a V^-1 per pattern
+    gv = g[None] @ vinv[:, None]  # G_b V^-1 per pattern
+    b_weighted = np.tensordot(b, weights, axes=([1], [0])).transpose(0, 3, 1, 2)  # sum_a W_ab B_a
+    inner = contract((b_weighted @ gv).sum(axis=1), data.sxx)
+    inner -= (np.tensordot(weights, ev.pt, axes=([0], [0])) @ phi @ ev.pt).sum(axis=0)
+    second = None if linear else structure.second(theta)
+    if second is not None:
+        weighted_second = np.tensordot(weights, second, axes=([0, 1], [0, 1]))
+        inner -= 0.25 * contract(vinv @ weighted_second[None] @ vinv, data.sxx)
+    adjusted = phi + 2.0 * phi @ inner @ phi
     return (adjusted + adjusted.T) / 2
 
 
 def kr_df(contrast: np.ndarray, phi: np.ndarray, pt: np.ndarray, weights: np.ndarray) -> float:
-    """pbkrtest's ``Lb_ddf(L, V0 = Phi, Vadj)`` for a single contrast ``l``.
-
-    With one row, ``A1 = A2 = g' W g / v^2`` (``v = l' Phi l``, ``g_a = l' Phi Pt_a Phi l``) and
-    Kenward & Roger's ``4 + (q + 2) / (q rho - 1)`` reduces exactly to ``2 v^2 / (g' W g)``.
-    The closed form is used because the general one is 0/0 at ``df = 2`` (where pbkrtest's
-    ``.divZero`` returns 1 and so gives 2 as well).
-    """
+    """Kenward-Roger df of the single contrast ``l``: ``2 (l' Phi l)^2 / (g' W g)``."""
     phi_l = phi @ contrast
     g = np.einsum("c,acd,d->a", phi_l, pt, phi_l)
     return 2.0 * float(contrast @ phi_l) ** 2 / float(g @ weights @ g)

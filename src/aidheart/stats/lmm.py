@@ -2,8 +2,9 @@
 
 The model of lme4's ``lmer(value ~ visit + (1 | subject), REML = TRUE)``:
 ``y_ij = mu_j + b_i + e_ij``, ``b_i ~ N(0, sigma_b^2)``, ``e_ij ~ N(0, sigma^2)``, so
-``V_i = sigma^2 I + sigma_b^2 J`` over the visits subject ``i`` attended, fitted by
-:mod:`aidheart.stats.reml` with ``sigma_b^2 >= 0`` (lme4 keeps ``theta >= 0`` likewise).
+``V_i = sigma^2 I + sigma_b^2 J`` over the visits subject ``i`` attended: the ``cs``
+structure of :mod:`aidheart.stats.covariance`, fitted by :mod:`aidheart.stats.reml`
+with ``sigma_b^2 >= 0`` (lme4 keeps ``theta >= 0`` likewise).
 Fixed effects are coded as one mean per visit; the contrast of visit ``j`` with
 baseline is ``mu_j - mu_0``, the coefficient of visit ``j`` in R's treatment coding
 (a reparametrisation with unit determinant, so the REML likelihood is the same).
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from aidheart.stats.ard import result_row, results_frame
-from aidheart.stats.covariance import random_intercept_basis
+from aidheart.stats.covariance import covariance_structure
 from aidheart.stats.kenward_roger import kr_adjusted_covariance, kr_df, kr_weights
 from aidheart.stats.reml import NotEstimable, fit_reml
 from aidheart.stats.reml_data import group_by_pattern, visit_levels, wide_table
@@ -97,20 +98,20 @@ def fit_lmm(
     grouped = group_by_pattern(y, x)
     total = float(np.nanvar(y - np.nanmean(y, axis=0), ddof=0)) * n_obs / (n_obs - n_visits)
     start = np.array([total / 2, total / 2]) if total > 0 else np.array([0.5, 0.5])
-    basis = random_intercept_basis(n_visits)
+    structure = covariance_structure("cs", n_visits)
     try:
-        fit = fit_reml(grouped, basis, start, lower=np.array([0.0, -np.inf]))
+        fit = fit_reml(grouped, structure, start, lower=np.array([0.0, -np.inf]))
     except (NotEstimable, ValueError) as error:
         return _empty(post, counts, f"not fitted: {error}", n_subjects)
     ev = fit.evaluation
-    if not fit.converged and ev.sigma[1] < 1e-6 * (ev.sigma[0] + ev.sigma[1]):
+    if not fit.converged and ev.theta[1] < 1e-6 * (ev.theta[0] + ev.theta[1]):
         return _empty(post, counts, "not fitted: residual variance tends to 0 (singular fit)", n_subjects)
     if not fit.converged:
         return _empty(post, counts, f"not fitted: REML did not converge ({fit.message})", n_subjects)
-    note = "subject variance estimated at its bound 0" if fit.active[0] or ev.sigma[0] <= 0 else ""
+    note = "subject variance estimated at its bound 0" if fit.active[0] or ev.theta[0] <= 0 else ""
     free = ~fit.active
-    weights = kr_weights(ev.expected_hessian)
-    phi_kr = kr_adjusted_covariance(ev.phi, ev.pt, ev.q, weights)
+    weights = kr_weights(ev.expected_hessian)  # pbkrtest: the expected information
+    phi_kr = kr_adjusted_covariance(grouped, structure, ev, weights)
     rows = []
     column = {level_index: j for j, level_index in enumerate(present)}
     for k, level in enumerate(post, start=1):
@@ -132,6 +133,6 @@ def fit_lmm(
         else:
             values, note_kr = {"estimate": estimate}, "Kenward-Roger adjusted variance is not positive"
         rows.append(result_row("lmm_kr", "contrast", visit=str(level), n=n, note=note_kr, **values))
-    model = dict(zip(MODEL_TERMS, (ev.sigma[0], ev.sigma[1], ev.loglik, n_obs)))
+    model = dict(zip(MODEL_TERMS, (ev.theta[0], ev.theta[1], ev.loglik, n_obs)))
     rows += [result_row("lmm", term, estimate=value_, n=n_subjects, note=note) for term, value_ in model.items()]
     return results_frame(rows)

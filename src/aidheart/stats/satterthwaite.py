@@ -1,15 +1,16 @@
 """Satterthwaite degrees of freedom for a linear contrast of REML fixed effects, and t inference.
 
-For a contrast ``l' beta`` with variance ``v(sigma) = l' Phi(sigma) l``::
+For a contrast ``l' beta`` with variance ``v(theta) = l' Phi(theta) l``::
 
-    df = 2 v^2 / (g' W g),   g_a = dv/dsigma_a = l' Phi Pt_a Phi l,
+    df = 2 v^2 / (g' W g),   g_a = dv/dtheta_a = l' Phi Pt_a Phi l,
 
-where ``W`` is the asymptotic covariance of the variance parameters, the inverse of
-the observed information ``-d2 logL_R / dsigma dsigma' = H / 2`` (``H`` the Hessian of
-the REML criterion ``D``), so ``W = 2 H^-1``. At an interior optimum ``df`` does not
-depend on how the covariance is parametrised (``g -> J'g``, ``W -> J^-1 W J^-T``), so the
-linear parametrisation used here gives the df of lmerTest (parameters ``theta``,
-``sigma``) and of mmrm / SAS ``ddfm=satterthwaite`` (Cholesky or entries of ``Sigma``).
+where ``W`` is the asymptotic covariance of the covariance parameters, the inverse of
+the observed information ``-d2 logL / dtheta dtheta' = H / 2`` (``H`` the Hessian of
+the criterion ``D`` of :mod:`aidheart.stats.reml`, REML or ML), so ``W = 2 H^-1``. At an
+interior optimum ``df`` does not depend on how the covariance is parametrised
+(``g -> J'g``, ``W -> J^-1 W J^-T``), so SAS's parameters used here give the df of
+lmerTest (parameters ``theta``, ``sigma``) and of mmrm / SAS ``ddfm=satterthwaite``
+(Cholesky factor or entries of ``Sigma``).
 
 Parameters held on a bound (a zero subject variance) are left out of ``g`` and ``W``:
 lmerTest's ``theta = sigma_b / sigma`` enters ``V`` squared, so at ``theta = 0`` the
