@@ -72,11 +72,13 @@ def _file_query(session: pd.Series, rule: str, severity: str, message: str) -> d
 
 
 def check_monitor_files(crf: pd.DataFrame, monitor_sessions: pd.DataFrame, records: set[str],
-                        excluded_crf: dict[str, str], tolerance_min: float, source: str) -> tuple[list, dict]:
+                        excluded_crf: dict[str, str], tolerance_min: float, source: str,
+                        challenge_events: set[str]) -> tuple[list, dict]:
     """CRF against monitor files; returns (queries, excluded file -> reason).
 
     ``crf`` holds the kept challenge rows (masked); ``excluded_crf`` maps file
-    names of challenge forms excluded for a reason (e.g. after the cut-off) to it.
+    names of challenge forms excluded for a reason (e.g. after the cut-off) to it;
+    ``challenge_events`` are the events the challenge form is designated to.
     """
     queries, excluded = [], {}
     named = dict(zip(crf["ch_monitor_file"], crf.index)) if "ch_monitor_file" in crf else {}
@@ -88,7 +90,6 @@ def check_monitor_files(crf: pd.DataFrame, monitor_sessions: pd.DataFrame, recor
                                  "file; the session cannot be analysed", record_id=row["record_id"],
                                  event=row["redcap_event_name"], form=F.FORM_CHALLENGE, field="ch_monitor_file",
                                  value=file_name, source=f"{source}:{row[LINE]}"))
-    challenge_events = {event for event, forms in F.EVENT_FORMS.items() if F.FORM_CHALLENGE in forms}
     starts = _start_problems(monitor_sessions, crf, named, tolerance_min)
     for _, session in monitor_sessions.iterrows():
         name = session["monitor_file"]
