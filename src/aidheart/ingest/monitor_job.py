@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import os
 import sys
 from pathlib import Path
 
 from aidheart import formats as F
+from aidheart.io import atomic_paths, exit_on_write_error
 from aidheart.ingest.errors import InputStructureError, exit_on_structure_error
 from aidheart.ingest.monitor import read_monitor
 from aidheart.ingest.monitor_checks import READING_COLUMNS, SESSION_COLUMNS, ValidityRule, check_session
@@ -54,15 +54,12 @@ def process_files(files: list[str], data_dir: str, rule: ValidityRule) -> tuple[
     return readings, sorted(queries, key=sort_key), sessions
 
 
-def write_csv_atomic(path: str, columns, rows) -> str:
-    """Write ``rows`` (dicts) to a temporary file next to ``path``; returns the temporary path."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    temporary = f"{path}.tmp{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+def write_csv_rows(path: Path, columns, rows) -> None:
+    """Write ``rows`` (dicts) as CSV with the header ``columns``."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    return temporary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,11 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     rule = ValidityRule(args.signal_quality_min, tuple(args.ci_range), tuple(args.hr_range))
     with exit_on_structure_error(log):
         readings, queries, sessions = process_files(args.files, args.data_dir, rule)
-    temporaries = [write_csv_atomic(args.readings, READING_COLUMNS, readings),
-                   write_csv_atomic(args.queries, QUERY_COLUMNS, queries),
-                   write_csv_atomic(args.sessions, SESSION_COLUMNS, sessions)]
-    for temporary, final in zip(temporaries, (args.readings, args.queries, args.sessions)):
-        os.replace(temporary, final)
+    outputs = ((args.readings, READING_COLUMNS, readings), (args.queries, QUERY_COLUMNS, queries),
+               (args.sessions, SESSION_COLUMNS, sessions))
+    with exit_on_write_error(log), atomic_paths([path for path, _, _ in outputs]) as temporaries:
+        for temporary, (_, columns, rows) in zip(temporaries, outputs):
+            write_csv_rows(temporary, columns, rows)
     log.info("%d file(s), %d readings (%d invalid), %d queries", len(sessions), len(readings),
              sum(row["valid"] == "N" for row in readings), len(queries))
     return 0
