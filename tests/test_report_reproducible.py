@@ -3,8 +3,11 @@
 import os
 
 import pytest
+import yaml
+from study_model import CONFIG
 
 from aidheart.render import render_document
+from aidheart.study import study_config
 
 from test_report_workflow import REPORTS
 
@@ -13,14 +16,13 @@ INPUTS = {
     "analysis": {"ard": "results/stats/ard.csv", "adsl": "results/adam/adsl.csv", "adeff": "results/adam/adeff.csv",
                  "adae": "results/adam/adae.csv", "adlb": "results/adam/adlb.csv",
                  "input_files": "results/provenance/input_files.csv",
-                 "run_info": "results/provenance/run_info.json",
-                 **{f"fig_{name}": f"results/figures/{name}.png" for name in (
-                     "flow", "dose_response", "forest", "spaghetti_INOSENS", "waterfall_INOSENS",
-                     "spaghetti_SIXMWD", "waterfall_SIXMWD")}},
+                 "run_info": "results/provenance/run_info.json"},
     "data_quality": {"queries": "results/qc/queries.csv", "derive_queries": "results/qc/derive_queries.csv",
                      "reconciliation": "results/qc/reconciliation.csv"},
 }
-PARAMETERS = {"analysis": {"cutoff_date": "", "primary_visit": "Week 12", "mcid_6mwd": 30},
+#: What the rules pass besides the input files (the analysis report: the figure folder and the study model).
+PARAMETERS = {"analysis": {"cutoff_date": "", "figures": "results/figures",
+                           "config": study_config(yaml.safe_load(CONFIG.read_text()))},
               "data_quality": {"cutoff_date": ""}}
 
 
