@@ -12,6 +12,9 @@ DATA_DIR = Path(workflow.basedir) / config["data_dir"]  # an absolute data_dir s
 # The study model (visits, endpoints), loaded once; jobs get the config keys it is made of.
 STUDY = Study.from_config(config)
 STUDY_CONFIG = study_config(config)
+# Captions of the outputs marked for `snakemake --report`, by absolute path: report() resolves a
+# relative caption from the file that calls it, and these helpers are called from other rule files.
+CAPTIONS = Path(workflow.basedir) / "workflow" / "report"
 RESULTS = "results"
 LOGS = "logs"
 CLEAN = f"{RESULTS}/clean"
@@ -93,7 +96,7 @@ def all_targets():
 
 def caption(name):
     """The caption file ``workflow/report/<name>.rst`` of an output marked for the report."""
-    return f"../report/{name}.rst"
+    return str(CAPTIONS / f"{name}.rst")
 
 
 # Figures of the analysis report (workflow/rules/figures.smk).
