@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from aidheart.study import Study, StudyError
+
 
 class ConfigError(ValueError):
     """A configuration value that the pipeline cannot run with; the message is one line."""
@@ -42,18 +44,10 @@ def _check_semantics(config: dict) -> None:
         except ValueError:
             message = f"config key 'cutoff_date': {cutoff!r} is not a calendar date (YYYY-MM-DD or empty)"
             raise ConfigError(message) from None
-    visits = config["visits"]
-    labels = [visit["avisit"] for visit in visits]
-    events = [visit["event"] for visit in visits]
-    for name, values in (("avisit", labels), ("event", events)):
-        if len(set(values)) != len(values):
-            raise ConfigError(f"config key 'visits': duplicated {name} in {values}")
-    days = [visit["day"] for visit in visits]
-    if days != sorted(days):
-        raise ConfigError(f"config key 'visits': nominal days {days} are not in increasing order")
-    for key in ("primary_visit", "end_of_treatment_visit"):
-        if key in config and config[key] not in labels:
-            raise ConfigError(f"config key '{key}': {config[key]!r} is not one of the visits {labels}")
+    try:
+        Study.from_config(config)
+    except StudyError as error:
+        raise ConfigError(str(error)) from None
 
 
 def validate_config(config: dict, schema_path: str | Path) -> dict:
