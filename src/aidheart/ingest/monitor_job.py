@@ -78,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     # three renames happen only when every output is complete.
     with exit_on_write_error(log), atomic_paths(outputs) as (readings_tmp, queries_tmp, sessions_tmp):
         with exit_on_structure_error(log), open(readings_tmp, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="
-")
+            writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(READING_COLUMNS)
 
             def write_reading(row: list[str]) -> None:

@@ -30,10 +30,19 @@ def run_stats_command(args) -> int:
     except LongTableError as error:
         print(f"aidheart stats: {args.input}: {error}", file=sys.stderr)
         return 2
+    return write_command_ard(ard, args, "aidheart stats")
+
+
+def write_command_ard(ard: pd.DataFrame, args, prog: str) -> int:
+    """Label the rows with ``args.paramcd``/``args.population`` and write them to ``args.out``.
+
+    Returns 0, or 2 after one line ``<prog>: cannot write <file>: <reason>`` on stderr
+    when the output cannot be written.
+    """
     ard = ard.assign(paramcd=args.paramcd, population=args.population)
     try:
         write_ard(ard.loc[:, list(ARD_COLUMNS)], args.out)
     except WriteError as error:
-        print(f"aidheart stats: {error}", file=sys.stderr)
+        print(f"{prog}: {error}", file=sys.stderr)
         return 2
     return 0
