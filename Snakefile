@@ -29,6 +29,7 @@ include: "workflow/rules/analyse.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/dsmb.smk"
+include: "workflow/cluster/preflight.smk"
 
 
 rule all:
