@@ -9,6 +9,7 @@ log = configure_rule_logging(snakemake.log[0], "derive_adsl")
 tables = {name: read_table(path) for name, path in snakemake.input.items()}
 adsl = build_adsl(
     tables["subjects"], tables["completion"], tables["diary"], tables["deviations"], tables["visits"],
+    tables["adverse_events"],
     study=Study.from_config(snakemake.params.study),
     vis_weights=snakemake.params.vis_weights,
     adherence_min_pct=snakemake.params.adherence_min_pct,

@@ -1,5 +1,6 @@
-"""Rule figures_results: spaghetti plots, waterfalls and the forest plot, from ADaM and the ARD."""
+"""Rule figures_results: participant flow, spaghetti plots, waterfalls and the forest plot, from ADaM and the ARD."""
 
+from aidheart.figures.flow import plot_flow
 from aidheart.figures.forest import plot_forest
 from aidheart.figures.longitudinal import plot_spaghetti, plot_waterfall
 from aidheart.figures.names import figure_stem
@@ -7,6 +8,7 @@ from aidheart.figures.style import save_figure
 from aidheart.io import exit_on_write_error, read_ard, read_table
 from aidheart.rulelog import configure_rule_logging
 from aidheart.study import Study
+from aidheart.tables.populations import analysed_at_visit, flow_counts
 
 log = configure_rule_logging(snakemake.log[0], "figures_results")
 study = Study.from_config(snakemake.params.study)
@@ -22,6 +24,9 @@ def stem(kind, paramcd=None):
 
 
 with exit_on_write_error(log):
+    analysed = analysed_at_visit(ard, list(study.with_role("trajectory")), schedule.primary.avisit)
+    save_figure(plot_flow(flow_counts(adsl, analysed), eot_label=schedule.end_of_treatment.avisit,
+                          visit=schedule.primary.avisit), stem("flow"))
     for endpoint in study.with_role("trajectory"):
         save_figure(plot_spaghetti(adsl, adeff, ard, endpoint, "EFF", schedule=schedule),
                     stem("spaghetti", endpoint.paramcd))

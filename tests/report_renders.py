@@ -12,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from aidheart.render import render_document
+from aidheart.cutoff import effective_cutoff
 from aidheart.dsmb import report_metadata, report_parameters
+from aidheart.render import render_document
 from aidheart.study import study_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,10 +37,11 @@ REPORTS = tuple(INPUTS)
 
 def rule_parameters(name: str) -> tuple[dict, dict | None]:
     """(parameters besides the input files, metadata) the report's rule passes."""
+    cutoff = dict(zip(("cutoff_date", "cutoff_source"), effective_cutoff(CONFIG, REDCAP_FILES)))
     if name == "analysis":
-        return {"cutoff_date": CONFIG["cutoff_date"], "figures": "results/figures", "config": study_config(CONFIG)}, None
+        return {**cutoff, "figures": "results/figures", "config": study_config(CONFIG)}, None
     if name == "data_quality":
-        return {"cutoff_date": CONFIG["cutoff_date"]}, None
+        return cutoff, None
     return report_parameters(CONFIG, REDCAP_FILES), report_metadata(CONFIG, REDCAP_FILES)
 
 

@@ -5,6 +5,7 @@ hand counts on tiny inline tables and scipy (an independent implementation) for 
 exact binomial limits and the paired t test.
 """
 
+import datetime as dt
 from dataclasses import replace
 
 import numpy as np
@@ -102,9 +103,21 @@ def test_responders_count_changes_at_or_above_the_mcid():
     assert row["ci_high"] == pytest.approx(scipy_stats.beta.ppf(0.975, 3, 1), rel=1e-9)
 
 
-def test_accrual_months_count_inclusively_from_the_planned_start():
-    assert accrual_months("2025-01", pd.Series(["2025-03", "2026-01", None])) == 13
-    assert accrual_months("2025-01", pd.Series([None], dtype="string")) == 0
+ACCRUAL = pd.DataFrame({"ENRLFL": ["Y", "Y", "N", "Y"], "RFICMON": ["2025-01", "2025-02", "2025-03", "2025-04"]})
+
+
+def test_accrual_runs_to_the_cutoff_while_the_target_is_not_reached():
+    plan = {"accrual_start": "2025-01", "enrolment_target": 20}
+    # 2025-01..03 whole, then 15 of April's 30 days
+    assert accrual_months(ACCRUAL, dt.date(2025, 4, 15), plan) == pytest.approx(3.5)
+    assert accrual_months(ACCRUAL, dt.date(2024, 12, 1), plan) == 0
+
+
+def test_accrual_closes_with_the_month_the_target_was_reached():
+    plan = {"accrual_start": "2025-01", "enrolment_target": 3}
+    # the third enrolled subject consented in 2025-04: Jan-Apr, whatever the later cut-off
+    assert accrual_months(ACCRUAL, dt.date(2025, 9, 30), plan) == 4
+    assert accrual_months(ACCRUAL, dt.date(2025, 4, 15), plan) == pytest.approx(3.5)
 
 
 def test_feasibility_counts_and_denominators():
@@ -112,8 +125,9 @@ def test_feasibility_counts_and_denominators():
                        RFICMON=["2025-01", "2025-02", "2025-02", "2025-04"])
     adsl = pd.concat([adsl, pd.DataFrame({"USUBJID": ["F1"], "ENRLFL": ["N"], "SAFFL": ["N"], "COMPLFL": ["N"],
                                           "RFICMON": ["2025-03"]})], ignore_index=True)
-    ard = analyse_feasibility(adsl, BDS, accrual_start="2025-01", adherence_min_pct=80, assessment_visit="Week 12",
-                              assessed_params=["SIXMWD"]).set_index("term")
+    ard = analyse_feasibility(adsl, BDS, cutoff=dt.date(2025, 12, 31),
+                              plan={"accrual_start": "2025-01", "enrolment_target": 4}, adherence_min_pct=80,
+                              assessment_visit="Week 12", assessed_params=["SIXMWD"]).set_index("term")
     expected = pd.DataFrame({"count": [4, 4, 2, 2, 2], "denominator": [5.0, 4.0, 4.0, 4.0, 2.0]},
                             index=["enrolled_of_screened", "enrolment_rate", "retention", "adherent",
                                    "assessed_SIXMWD"])  # 4 enrolled over Jan-Apr 2025; 95 and 80 reach 80 %

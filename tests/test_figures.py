@@ -1,28 +1,10 @@
-"""Figures: the counts in the flow diagram, byte-stable files, and limits for large studies."""
+"""Figures: byte-stable files, and limits for large studies."""
 
 import numpy as np
 import pandas as pd
-from study_model import TREATMENT
 
 from aidheart.figures.dose_response import plot_dose_response
-from aidheart.figures.flow import flow_counts
 from aidheart.figures.style import new_figure, save_figure
-
-
-def test_flow_counts_follow_adsl():
-    adsl = pd.DataFrame({
-        "USUBJID": ["S1", "S2", "S3", "S4", "S5", "S6"],
-        "ARM": ["Screen Failure", "Screen Failure", *[TREATMENT] * 4],
-        "ENRLFL": ["N", "N", "Y", "Y", "Y", "Y"],
-        "SAFFL": ["N", "N", "Y", "Y", "Y", "Y"],
-        "SCRFREAS": ["Active infection", "Active infection", None, None, None, None],
-        "EOSSTT": ["DISCONTINUED", "DISCONTINUED", "COMPLETED", "DISCONTINUED", "ONGOING", "COMPLETED"],
-        "DCSREAS": ["Screen failure", "Screen failure", None, "Death", None, None],
-        "COMPLFL": ["N", "N", "Y", "N", "N", "Y"],
-    })
-    counts = flow_counts(adsl, analysed={"S3", "S4", "S6"})
-    assert counts == {"screened": 6, "screen_failed": {"Active infection": 2}, "enrolled": 4, "treated": 4,
-                      "completed_treatment": 2, "discontinued": {"Death": 1}, "ongoing": 1, "analysed": 3}
 
 
 def test_saved_figures_are_byte_stable_and_unstamped(tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from aidheart.render import render_document
-from aidheart.dsmb import report_cutoff
+from aidheart.cutoff import effective_cutoff
 from document_checks import html_structure, pdf_pages
 from report_renders import CONFIG, REDCAP_FILES, REPORTS, render_report
 
@@ -57,6 +57,6 @@ def test_reports_have_the_same_structure_under_both_renderers(shipped_run, name,
 
 def test_dsmb_cutoff_is_honoured_and_its_date_labelled(shipped_run, tmp_path):
     html = render_report("dsmb", shipped_run, tmp_path, "quarto")["html"].read_text(encoding="utf-8")
-    cutoff, _ = report_cutoff(CONFIG, REDCAP_FILES)
+    cutoff, _ = effective_cutoff(CONFIG, REDCAP_FILES)
     assert f"Data cut-off {cutoff}" in html
     assert "Report date (data cut-off)" in html and cutoff in html

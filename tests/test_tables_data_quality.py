@@ -5,7 +5,7 @@ import re
 import pandas as pd
 
 from aidheart.tables.markdown import column_alignment, show_table
-from aidheart.tables.provenance import NO_CUTOFF, config_table, cutoff_text, input_files_table, run_table
+from aidheart.tables.provenance import config_table, input_files_table, run_table
 from aidheart.tables.data_quality import (
     by_form_rule, by_severity, by_subject, combine_queries, query_listing, reconciliation_table,
 )
@@ -44,10 +44,9 @@ def test_reconciliation_checks_read_equals_kept_plus_excluded():
 
 
 def test_provenance_tables():
-    assert cutoff_text("") == NO_CUTOFF and cutoff_text("2025-03-01") == "2025-03-01"
-    info = {"code_revision": "abc", "code_dirty": False, "cutoff_date": "",
+    info = {"code_revision": "abc", "code_dirty": False, "cutoff_date": "2026-05-24", "cutoff_source": "export",
             "config": {"a": {"b": [1, 2]}, "c": "x|y", "d": ""}}
-    assert run_table(info)["Value"].tolist() == ["abc", "no", NO_CUTOFF]
+    assert run_table(info)["Value"].tolist() == ["abc", "no", "2026-05-24, the export date (no cut-off configured)"]
     assert config_table(info).values.tolist() == [["a.b", "[1, 2]"], ["c", "x\\|y"], ["d", "(empty)"]]
     manifest = pd.DataFrame({"file": ["z.csv", "a.csv"], "bytes": [2, 1], "sha256": ["f" * 64, "0" * 64]})
     assert input_files_table(manifest)["File"].tolist() == ["a.csv", "z.csv"]

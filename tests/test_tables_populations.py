@@ -10,7 +10,8 @@ from study_model import STUDY, TREATMENT
 
 from aidheart.tables.enrolment import enrolment_by_month, enrolment_status_table, expected_enrolment
 from aidheart.tables.populations import (
-    disposition_table, population_table, screen_failure_table, status_flow_table, subject_status,
+    disposition_table, flow_counts, flow_table, population_table, screen_failure_table, status_flow_table,
+    subject_status,
 )
 
 PLAN = {"enrolment_target": 20, "accrual_start": "2025-01", "accrual_months": 15}
@@ -107,3 +108,28 @@ def test_accrual_status_against_plan():
     assert table["Expected treated by the cut-off (linear accrual)"] == "4.0"
     assert table["Treated, % of expected"] == "100.0%"
     assert table["Screen failures, % of screened"] == "14.3%"
+    # 5 enrolled over Jan-Mar 2025; R: poisson.test(5, 3)$conf.int = 0.541162130, 3.889444026
+    assert table["Enrolment rate (enrolled per month of accrual), 95% CI"] == "1.67 (0.54, 3.89): 5 subjects over 3.0 months"
+
+
+def test_flow_keeps_stopping_the_drug_apart_from_leaving_the_study():
+    """A subject who stopped the drug early but stayed, and one who completed treatment and died later:
+    'completed treatment' is not 'treated minus those who left the study' (here both would give 2)."""
+    flow_adsl = adsl(
+        ("1", FAIL, "N", "N", "DISCONTINUED", "Screen failure", 200, "2025-01", None),
+        ("2", TREATMENT, "Y", "Y", "COMPLETED", None, 200, "2025-01", "2025-01"),  # stopped the drug (AE), stayed
+        ("3", TREATMENT, "Y", "Y", "DISCONTINUED", "Death", 200, "2025-02", "2025-02"),  # completed drug, died later
+        ("4", TREATMENT, "Y", "Y", "COMPLETED", None, 200, "2025-02", "2025-02"),
+        ("5", TREATMENT, "Y", "Y", "ONGOING", None, 50, "2025-03", "2025-03"),  # still on drug
+    ).assign(SCRFREAS=["Active infection", None, None, None, None],
+             EOTSTT=[None, "DISCONTINUED", "COMPLETED", "COMPLETED", "ONGOING"],
+             DCTREAS=[None, "Adverse event", None, None, None])
+    counts = flow_counts(flow_adsl, {"Inotrope sensitivity": 2})
+    assert counts["completed_treatment"] == 2 and counts["stopped_drug"] == {"Adverse event": 1}
+    assert counts["on_drug"] == 1
+    assert counts["completed_study"] == 2 and counts["left_study"] == {"Death": 1}
+    assert counts["left_after_treatment"] == 1 and counts["in_study"] == 1
+    table = flow_table(counts, eot_label="Week 12", visit="Week 12").set_index("Subjects")["n"]
+    assert table["Completed treatment (Week 12 on drug)"] == "2" and table["Stopped study drug early"] == "1"
+    assert table["Left the study early"] == "1" and table["– of whom after completing treatment"] == "1"
+    assert table["Analysed at Week 12: Inotrope sensitivity (baseline and Week 12 value)"] == "2"

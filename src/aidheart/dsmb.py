@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from aidheart.cutoff import effective_cutoff
 from aidheart.study import study_config
-
-EXPORT_NAME = re.compile(r"_DATA_(\d{4}-\d{2}-\d{2})_\d{4}\.csv$")
-
-
-def report_cutoff(config: dict, export_files) -> tuple[str, str]:
-    """``(cut-off date, source)``: the configured ``cutoff_date`` (source ``config``), else the date in
-    the REDCap export's file name ``<project>_DATA_YYYY-MM-DD_HHMM.csv`` (``export``), else ``("", "none")``."""
-    if config.get("cutoff_date"):
-        return str(config["cutoff_date"]), "config"
-    dates = [match.group(1) for path in export_files if (match := EXPORT_NAME.search(Path(path).name))]
-    return (max(dates), "export") if dates else ("", "none")
 
 
 #: Configuration keys the DSMB report reads besides the study model.
@@ -26,7 +15,7 @@ REPORT_KEYS = ("safety", "populations", "stopping_rules")
 def report_parameters(config: dict, export_files) -> dict:
     """The DSMB report's parameters besides its input files: the cut-off and its source, and ``config``,
     the configuration keys it reads (the study model, safety, populations and stopping rules)."""
-    cutoff, source = report_cutoff(config, export_files)
+    cutoff, source = effective_cutoff(config, export_files)
     return {"cutoff_date": cutoff, "cutoff_source": source,
             "config": {**study_config(config), **{key: config[key] for key in REPORT_KEYS}}}
 
@@ -34,7 +23,7 @@ def report_parameters(config: dict, export_files) -> dict:
 def report_metadata(config: dict, export_files) -> dict:
     """Front-matter overrides of the title page: "OPEN SESSION REPORT", who prepared it, the report date
     (= the data cut-off, an ISO date: the report's front matter labels it), and the page footer."""
-    cutoff, _ = report_cutoff(config, export_files)
+    cutoff, _ = effective_cutoff(config, export_files)
     return {"subtitle": "OPEN SESSION REPORT", "author": "Prepared by the study statistics unit",
             "date": str(cutoff),
             "page-footer": "AID-HEART DSMB open-session report · prepared by the study statistics unit"}

@@ -74,8 +74,10 @@ def package_versions(names=REPORTED_PACKAGES) -> dict[str, str]:
     return versions
 
 
-def run_info(config: dict, git: dict, packages: dict[str, str]) -> dict:
-    """What a run was made from, without wall-clock time: data cut-off, code revision, packages, configuration."""
-    cutoff = config.get("cutoff_date") or ""
-    return {"cutoff_date": str(cutoff), "code_revision": git.get("revision", "unknown"),
+def run_info(config: dict, git: dict, packages: dict[str, str], cutoff: dict) -> dict:
+    """What a run was made from, without wall-clock time: the effective data cut-off (``cutoff``: its
+    ``cutoff_date`` and ``cutoff_source``, :func:`aidheart.cutoff.effective_cutoff`), code revision,
+    packages, configuration."""
+    return {"cutoff_date": str(cutoff["cutoff_date"]), "cutoff_source": str(cutoff["cutoff_source"]),
+            "code_revision": git.get("revision", "unknown"),
             "code_dirty": git.get("dirty"), "packages": dict(packages), "config": config}

@@ -16,7 +16,8 @@ rule analyse:
         study=STUDY_CONFIG,
         analysis=config["analysis"],
         sizing=config["sizing"],
-        accrual_start=config["study"]["accrual_start"],
+        plan=config["study"],
+        cutoff_date=CUTOFF_DATE,
         adherence_min_pct=config["populations"]["adherence_min_pct"],
     priority: CRITICAL_PATH_PRIORITY
     conda:

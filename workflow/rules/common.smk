@@ -2,6 +2,7 @@
 import re
 import zlib
 
+from aidheart.cutoff import effective_cutoff
 from aidheart.figures.names import ENDPOINT_FIGURES, RESULT_FIGURES, SUBJECT_FIGURES, figure_stem
 from aidheart.jobenv import export_package_path
 from aidheart.study import Study, study_config
@@ -55,6 +56,11 @@ def redcap_files():
     return [str(path) for path in csv_files("redcap")]
 
 
+# The run's one data cut-off (configured, else the export's date), for every stage and report.
+CUTOFF_DATE, CUTOFF_SOURCE = effective_cutoff(config, redcap_files())
+CUTOFF = {"cutoff_date": CUTOFF_DATE, "cutoff_source": CUTOFF_SOURCE}
+
+
 def monitor_shard_name(stem):
     """The file stem when it is a plain name (letters, digits, _ and -), else a stable hash of it."""
     return stem if re.fullmatch(r"[A-Za-z0-9_-]+", stem) else f"file{zlib.crc32(stem.encode()):08x}"
@@ -86,8 +92,8 @@ def monitor_part_files(kind):
 
 def cleaning_settings():
     """The config keys the cleaning job uses (so that other keys do not re-run it)."""
-    keys = ("visits", "cutoff_date", "inotrope_dose_range", "free_text_safe", "challenge")
-    return {key: config[key] for key in keys}
+    keys = ("visits", "inotrope_dose_range", "free_text_safe", "challenge")
+    return {**{key: config[key] for key in keys}, "cutoff_date": CUTOFF_DATE}
 
 
 def clean_outputs():

@@ -16,6 +16,7 @@ rule derive_adsl:
         diary=f"{CLEAN}/diary.csv",
         deviations=f"{CLEAN}/deviations.csv",
         visits=f"{CLEAN}/visits.csv",
+        adverse_events=f"{CLEAN}/adverse_events.csv",
     output:
         adsl=f"{ADAM}/adsl.csv",
     log:

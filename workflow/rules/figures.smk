@@ -4,7 +4,6 @@
 
 rule figures_subjects:
     input:
-        adsl=f"{ADAM}/adsl.csv",
         adeff=f"{ADAM}/adeff.csv",
         adstep=f"{ADAM}/adstep.csv",
     output:

@@ -32,6 +32,7 @@ rule run_info:
     params:
         config=config,
         git=CODE_STATE,
+        cutoff=CUTOFF,
     conda:
         "../envs/python.yaml"
     script:

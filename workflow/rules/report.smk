@@ -37,7 +37,7 @@ rule render_analysis:
     benchmark:
         f"{LOGS}/benchmarks/render_analysis.tsv"
     params:
-        parameters={"cutoff_date": config["cutoff_date"], "figures": FIGURES, "config": STUDY_CONFIG},
+        parameters={**CUTOFF, "figures": FIGURES, "config": STUDY_CONFIG},
         renderer=config["renderer"],
     priority: CRITICAL_PATH_PRIORITY
     conda:
@@ -62,7 +62,7 @@ rule render_data_quality:
     benchmark:
         f"{LOGS}/benchmarks/render_data_quality.tsv"
     params:
-        parameters={"cutoff_date": config["cutoff_date"]},
+        parameters=CUTOFF,
         renderer=config["renderer"],
     conda:
         "../envs/report.yaml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
@@ -19,7 +20,7 @@ PRIMARY_SET = "EFF"
 
 
 def build_ard(adsl: pd.DataFrame, adeff: pd.DataFrame, *, study: Study, analysis: Mapping, sizing: Mapping,
-              accrual_start: str, adherence_min_pct: float) -> pd.DataFrame:
+              plan: Mapping, cutoff: dt.date, adherence_min_pct: float) -> pd.DataFrame:
     """Run the analysis plan on ADSL and ADEFF.
 
     Parameters
@@ -31,8 +32,10 @@ def build_ard(adsl: pd.DataFrame, adeff: pd.DataFrame, *, study: Study, analysis
         (their analysis sets, methods, roles, MCID and sizing effects).
     analysis, sizing : mapping
         Config ``analysis`` (seed, bootstrap resamples) and ``sizing`` (powers, alpha).
-    accrual_start : str
-        ``YYYY-MM``, first month of accrual.
+    plan : mapping
+        Config ``study`` (the accrual plan of the enrolment rate).
+    cutoff : date
+        The run's data cut-off (:func:`aidheart.cutoff.effective_cutoff`).
     adherence_min_pct : float
         Adherence threshold of the per-protocol set and the feasibility outcome.
 
@@ -59,7 +62,7 @@ def build_ard(adsl: pd.DataFrame, adeff: pd.DataFrame, *, study: Study, analysis
             frames.append(size_next_trial(adsl, adeff, endpoint, PRIMARY_SET, schedule=schedule,
                                           powers=sizing["power"], alpha=sizing["alpha"]))
     assessed = [endpoint.paramcd for endpoint in study.with_role("assessed")]
-    frames.append(analyse_feasibility(adsl, adeff, accrual_start=accrual_start, adherence_min_pct=adherence_min_pct,
+    frames.append(analyse_feasibility(adsl, adeff, cutoff=cutoff, plan=plan, adherence_min_pct=adherence_min_pct,
                                       assessment_visit=schedule.primary.avisit, assessed_params=assessed))
     ard = pd.concat(frames, ignore_index=True)
     ard["visit"] = ard["visit"].fillna("")

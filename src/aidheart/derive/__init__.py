@@ -18,7 +18,8 @@ treatment from it:
 
 - ``adsl`` (:mod:`~aidheart.derive.adsl`): one row per screened subject: site, arm
   and treatment, ``TRTSDY``/``TRTEDY`` (study days of the first and last dose),
-  disposition, adherence and the population flags ``ENRLFL``, ``SAFFL``,
+  end of treatment (``EOTSTT``, ``DCTREAS``) apart from the end of study (``EOSSTT``,
+  ``DCSREAS``), adherence and the population flags ``ENRLFL``, ``SAFFL``,
   ``EFFFL``, ``COMPLFL``, ``PPROTFL``.
 - ``adstep`` (:mod:`~aidheart.derive.adstep`): one row per inotrope-challenge
   dose step: dose, VIS, steady-state CI and HR, valid readings, usable flag and

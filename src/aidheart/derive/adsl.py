@@ -52,6 +52,10 @@ EOSSTT_NO_FORM = "ONGOING"
 SCREEN_FAILURE = ("DISCONTINUED", "Screen failure")
 #: The ``DTHFL`` value of subjects who died (others missing), as in ADaM.
 DEATH_STATUS = "Death"
+#: The AE action that stops study drug for good, and the fatal outcome.
+DRUG_WITHDRAWN, FATAL = "Drug withdrawn", "Fatal"
+#: Reasons for stopping study drug early (DCTREAS) that come from an adverse event.
+AE_REASON, NOT_RECORDED = "Adverse event", "Not recorded"
 
 
 def derive_vars_arm(adsl: pd.DataFrame, treatment: str, eligible: str = "enrolled") -> pd.DataFrame:
@@ -105,6 +109,35 @@ def derive_vars_disposition(adsl: pd.DataFrame, completion: pd.DataFrame) -> pd.
     )
 
 
+def derive_vars_eot(adsl: pd.DataFrame, adverse_events: pd.DataFrame) -> pd.DataFrame:
+    """Add ``EOTSTT`` (end-of-treatment status) and ``DCTREAS`` (why study drug stopped early).
+
+    Notes
+    -----
+    Stopping the drug is kept apart from leaving the study (``EOSSTT``): a subject may stop
+    the drug early and stay in follow-up, or complete treatment and leave the study later.
+    For treated subjects (``SAFFL``), ``EOTSTT`` is ``"COMPLETED"`` for a completer
+    (``COMPLFL``); ``"DISCONTINUED"`` when the subject is not a completer and either has
+    left the study (``EOSSTT`` other than ``"ONGOING"``) or has an AE with action
+    :data:`DRUG_WITHDRAWN`; otherwise ``"ONGOING"``. Not treated: missing.
+    ``DCTREAS`` of a discontinued subject: :data:`AE_REASON` when an AE withdrew the drug
+    (the first by onset; ``"Death"`` when that AE was fatal), else the reason for leaving
+    the study (``DCSREAS``), else :data:`NOT_RECORDED`.
+    """
+    withdrawn = adverse_events[adverse_events["action"].astype("string").eq(DRUG_WITHDRAWN).fillna(False)]
+    first = withdrawn.sort_values(["record_id", "onset_day"], kind="stable").drop_duplicates("record_id")
+    ae_reason = first.set_index("record_id")["outcome"].astype("string").eq(FATAL).map(
+        {True: DEATH_STATUS, False: AE_REASON})
+    treated = adsl["SAFFL"] == "Y"
+    completed = adsl["COMPLFL"] == "Y"
+    by_ae = adsl["SUBJID"].map(ae_reason).astype("string")
+    stopped = treated & ~completed & (by_ae.notna() | (adsl["EOSSTT"] != EOSSTT_NO_FORM))
+    eotstt = pd.Series(np.where(completed, "COMPLETED", np.where(stopped, "DISCONTINUED", "ONGOING")),
+                       index=adsl.index, dtype="string").where(treated)
+    dctreas = by_ae.fillna(adsl["DCSREAS"].astype("string")).fillna(NOT_RECORDED).where(stopped)
+    return adsl.assign(EOTSTT=eotstt, DCTREAS=dctreas)
+
+
 def derive_var_majdvfl(adsl: pd.DataFrame, deviations: pd.DataFrame) -> pd.DataFrame:
     """``MAJDVFL = "Y"`` when the subject has a protocol deviation with ``major == "Y"``, else ``"N"``."""
     major = set(deviations.loc[deviations["major"] == "Y", "record_id"])
@@ -112,7 +145,7 @@ def derive_var_majdvfl(adsl: pd.DataFrame, deviations: pd.DataFrame) -> pd.DataF
 
 
 def build_adsl(subjects: pd.DataFrame, completion: pd.DataFrame, diary: pd.DataFrame,
-               deviations: pd.DataFrame, visits_clean: pd.DataFrame, *, study: Study,
+               deviations: pd.DataFrame, visits_clean: pd.DataFrame, adverse_events: pd.DataFrame, *, study: Study,
                vis_weights: Mapping[str, float], adherence_min_pct: float) -> pd.DataFrame:
     """ADSL from the clean tables, the first analysis dataset (every other one takes its subjects from it).
 
@@ -127,7 +160,8 @@ def build_adsl(subjects: pd.DataFrame, completion: pd.DataFrame, diary: pd.DataF
     ``INOBLVIS = INOBLDOS * vis_weights[INOBLDRG]`` (screening home inotrope).
     Treatment days and adherence: :mod:`aidheart.derive.exposure`; arms and
     disposition: :func:`derive_vars_arm`, :func:`derive_vars_disposition`; population
-    flags: :mod:`aidheart.derive.populations`.
+    flags: :mod:`aidheart.derive.populations`; end of treatment: :func:`derive_vars_eot`
+    (the AE form's action on study drug).
     """
     assert_has_columns(subjects, [*SUBJECT_VARS, "enrolled"], "subjects")
     assert_unique_keys(subjects, ["record_id"], "subjects")
@@ -146,4 +180,5 @@ def build_adsl(subjects: pd.DataFrame, completion: pd.DataFrame, diary: pd.DataF
     adsl = derive_var_efffl(adsl, visits_clean, study.schedule)
     adsl = derive_var_complfl(adsl, visits_clean, study.schedule.end_of_treatment)
     adsl = derive_var_pprotfl(adsl, adherence_min_pct)
+    adsl = derive_vars_eot(adsl, adverse_events)
     return adsl[list(ADSL)].reset_index(drop=True)

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from aidheart.figures.palette import SERIES
-from aidheart.figures.style import new_figure
+from aidheart.figures.style import axis_label, new_figure
 
 
 def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: list[str], slope: str | None,
@@ -20,9 +20,15 @@ def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: lis
     of ``CISS`` on VIS; none drawn when ``slope`` is None) through the mean of the
     session's usable steps (the least-squares line passes through that point);
     unusable steps are drawn as open markers. A large study shows its first
-    ``max_subjects`` subjects (by ``USUBJID``) and says so in the title.
+    ``max_subjects`` subjects (by ``USUBJID``) and says so in the title; with no
+    challenge step yet, one empty panel says so.
     """
     every_subject = sorted(adstep["USUBJID"].unique())
+    if not every_subject:
+        fig, ax = new_figure(width=6.5, height=1.5)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No inotrope challenge data yet", ha="center", va="center", transform=ax.transAxes)
+        return fig
     subjects = every_subject[:max_subjects]
     rows = max(1, math.ceil(len(subjects) / columns))
     fig, axes = new_figure(width=1.6 * columns, height=1.45 * rows + 0.6, nrows=rows, ncols=columns,
@@ -49,6 +55,6 @@ def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: lis
     if len(subjects) < len(every_subject):
         fig.suptitle(f"First {len(subjects)} of {len(every_subject)} subjects", y=0.995, fontsize=8)
     fig.supxlabel("Inotrope dose (VIS units)", fontsize=9)
-    fig.supylabel("Steady-state cardiac index (L/min/m$^2$)", fontsize=9)
+    fig.supylabel(axis_label("Steady-state cardiac index (L/min/m^2)"), fontsize=9)
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.08, top=0.9, wspace=0.25, hspace=0.55)
     return fig

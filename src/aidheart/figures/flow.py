@@ -1,31 +1,17 @@
-"""Participant flow diagram (CONSORT style) drawn from ADSL counts."""
+"""Participant flow diagram (CONSORT style) of :func:`aidheart.tables.populations.flow_counts`.
+
+Each box shows a count of its own ADSL variable: the end of treatment (``EOTSTT``)
+and the end of study (``EOSSTT``) are separate stages, so a subject who stopped the
+drug early but stayed in follow-up, or who completed treatment and left the study
+later, is drawn where the data put them.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from aidheart.derive.adsl import SCREEN_FAILURE_ARM
 from aidheart.figures.palette import OKABE_ITO
 from aidheart.figures.style import new_figure
 
-
-def flow_counts(adsl: pd.DataFrame, analysed: set) -> dict:
-    """The numbers in the boxes: screened, screen failures by reason, enrolled, treated, completed,
-    discontinued by reason, ongoing, and analysed (treated subjects whose ``USUBJID`` is in ``analysed``)."""
-    yes = lambda column: (adsl[column] == "Y").fillna(False)  # noqa: E731
-    enrolled, treated = yes("ENRLFL"), yes("SAFFL")
-    failed = adsl.loc[adsl["ARM"] == SCREEN_FAILURE_ARM, "SCRFREAS"].fillna("Not recorded")
-    discontinued = adsl.loc[treated & (adsl["EOSSTT"] == "DISCONTINUED"), "DCSREAS"].fillna("Not recorded")
-    return {
-        "screened": len(adsl),
-        "screen_failed": failed.value_counts().sort_index().to_dict(),
-        "enrolled": int(enrolled.sum()),
-        "treated": int(treated.sum()),
-        "completed_treatment": int((treated & yes("COMPLFL")).sum()),
-        "discontinued": discontinued.value_counts().sort_index().to_dict(),
-        "ongoing": int((treated & (adsl["EOSSTT"] == "ONGOING")).sum()),
-        "analysed": int((treated & adsl["USUBJID"].isin(analysed)).sum()),
-    }
+MAIN_X, SIDE_X = 0.27, 0.56
 
 
 def _box(ax, x, y, text, align="center"):
@@ -37,30 +23,36 @@ def _arrow(ax, start, end):
     ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": OKABE_ITO["black"]})
 
 
-def _lines(title, counts: dict) -> str:
-    return "\n".join([title] + [f"  {reason}: {n}" for reason, n in counts.items()])
+def _lines(title: str, reasons: dict, *extra: str) -> str:
+    return "\n".join([title, *(f"  {reason}: {n}" for reason, n in reasons.items()), *extra])
 
 
-def plot_flow(counts: dict, *, analysed_label: str, completed_label: str):
-    """The flow diagram of :func:`flow_counts` numbers."""
-    fig, ax = new_figure(width=7.0, height=6.0)
+def plot_flow(counts: dict, *, eot_label: str, visit: str):
+    """The flow diagram: enrolment, treatment, follow-up and analysis, with the side boxes of who left."""
+    fig, ax = new_figure(width=7.0, height=7.2)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    main_x, side_x = 0.28, 0.56
-    failed_total = sum(counts["screen_failed"].values())
-    discontinued_total = sum(counts["discontinued"].values())
-    _box(ax, main_x, 0.93, f"Screened\nn = {counts['screened']}")
-    _box(ax, side_x, 0.8, _lines(f"Screen failures, n = {failed_total}", counts["screen_failed"]), align="left")
-    _box(ax, main_x, 0.68, f"Enrolled\nn = {counts['enrolled']}")
-    _box(ax, main_x, 0.52, f"Received anakinra (safety set)\nn = {counts['treated']}")
-    _box(ax, side_x, 0.4, _lines(f"Discontinued, n = {discontinued_total}", counts["discontinued"])
-         + f"\nStill on study: {counts['ongoing']}", align="left")
-    _box(ax, main_x, 0.28, f"{completed_label}\nn = {counts['completed_treatment']}")
-    _box(ax, main_x, 0.1, f"Analysed ({analysed_label}),\ncompleters or not\n"
-                          f"n = {counts['analysed']} of {counts['treated']} treated")
-    for top, bottom in ((0.89, 0.72), (0.64, 0.56), (0.48, 0.32), (0.24, 0.14)):
-        _arrow(ax, (main_x, top), (main_x, bottom))
-    _arrow(ax, (main_x, 0.8), (side_x - 0.015, 0.8))
-    _arrow(ax, (main_x, 0.4), (side_x - 0.015, 0.4))
+    failed, stopped, left = (sum(counts[key].values()) for key in ("screen_failed", "stopped_drug", "left_study"))
+    levels = {"screened": 0.95, "enrolled": 0.76, "treated": 0.62, "treatment": 0.45, "study": 0.27, "analysed": 0.07}
+    _box(ax, MAIN_X, levels["screened"], f"Screened\nn = {counts['screened']}")
+    _box(ax, SIDE_X, 0.855, _lines(f"Not enrolled: screen failures, n = {failed}", counts["screen_failed"],
+                                   f"Still in screening: {counts['in_screening']}"), align="left")
+    _box(ax, MAIN_X, levels["enrolled"], f"Enrolled\nn = {counts['enrolled']}")
+    _box(ax, MAIN_X, levels["treated"], f"Received anakinra (safety set)\nn = {counts['treated']}")
+    _box(ax, MAIN_X, levels["treatment"], f"Completed treatment\n({eot_label} on drug)\nn = {counts['completed_treatment']}"
+         f"\nStill on drug: {counts['on_drug']}")
+    _box(ax, SIDE_X, 0.535, _lines(f"Stopped study drug early, n = {stopped}", counts["stopped_drug"]), align="left")
+    _box(ax, MAIN_X, levels["study"], f"Completed the study\nn = {counts['completed_study']}"
+         f"\nStill in the study: {counts['in_study']}")
+    _box(ax, SIDE_X, 0.36, _lines(f"Left the study early, n = {left}", counts["left_study"],
+                                  f"  of whom after completing treatment: {counts['left_after_treatment']}"),
+         align="left")
+    analysed = "\n".join(f"{label}: n = {n}" for label, n in counts["analysed"].items()) or "no endpoint"
+    _box(ax, MAIN_X, levels["analysed"], f"Analysed at {visit}\n(baseline and {visit} value)\n{analysed}")
+    chain = list(levels.values())
+    for top, bottom in zip(chain, chain[1:]):
+        _arrow(ax, (MAIN_X, top - 0.045), (MAIN_X, bottom + 0.06))
+    for y in (0.855, 0.535, 0.36):
+        _arrow(ax, (MAIN_X, y), (SIDE_X - 0.015, y))
     return fig

@@ -8,7 +8,7 @@ import pandas as pd
 from aidheart.analysis.analysis_sets import select_records
 from aidheart.analysis.responders import changes_at
 from aidheart.figures.palette import INDIVIDUAL, OKABE_ITO
-from aidheart.figures.style import new_figure
+from aidheart.figures.style import axis_label, new_figure
 from aidheart.stats.ard import ci_label
 from aidheart.study import Endpoint, Schedule
 
@@ -38,7 +38,7 @@ def plot_spaghetti(adsl: pd.DataFrame, adeff: pd.DataFrame, ard: pd.DataFrame, e
                 color=OKABE_ITO["blue"], linewidth=2, capsize=4, marker="o", label=f"Mean and {ci_label()}")
     ax.set_xticks(means["WEEK"].to_list(), [f"{visit}\n(n={int(n)})" for visit, n in zip(means["visit"], means["n"])])
     ax.set_xlabel("Visit (weeks from first dose)")
-    ax.set_ylabel(endpoint.param)
+    ax.set_ylabel(axis_label(endpoint.short_param))
     ax.legend(frameon=False, loc="best")
     return fig
 
@@ -65,5 +65,5 @@ def plot_waterfall(adsl: pd.DataFrame, adeff: pd.DataFrame, endpoint: Endpoint, 
     else:
         ax.set_xticks([])
     ax.set_xlabel(f"Subject (n={len(change)}, sorted by change)")
-    ax.set_ylabel(f"Change from baseline: {endpoint.param}")
+    ax.set_ylabel(axis_label(f"Change from baseline: {endpoint.short_param}"))
     return fig

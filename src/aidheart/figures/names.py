@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 #: Figures drawn from ADaM alone (they need not wait for the ARD).
-SUBJECT_FIGURES = ("flow", "dose_response")
-#: Figures of the ARD drawn once for the study.
-RESULT_FIGURES = ("forest",)
+SUBJECT_FIGURES = ("dose_response",)
+#: Figures of the ARD drawn once for the study (the flow shows the subjects each endpoint analyses).
+RESULT_FIGURES = ("flow", "forest")
 #: Figures of the ARD drawn for each endpoint with the role ``trajectory``.
 ENDPOINT_FIGURES = ("spaghetti", "waterfall")
 #: Every figure is written as a PNG and an SVG twin.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -28,6 +29,15 @@ SAVE_OPTIONS = {".png": {"metadata": {"Software": None}, "dpi": DPI},
 
 
 plt.rcParams.update(RC)
+
+
+#: Characters per line of an axis label: a longer one wraps so that it stays within the axis.
+AXIS_LABEL_WIDTH = 42
+
+
+def axis_label(text: str) -> str:
+    """An axis label as the reports write it (``m^2`` as m²), wrapped to stay within the axis."""
+    return textwrap.fill(text.replace("^2", "²"), AXIS_LABEL_WIDTH)
 
 
 def new_figure(width: float = 6.5, height: float = 4.0, **subplots):

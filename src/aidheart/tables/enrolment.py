@@ -3,7 +3,8 @@
 The plan (config ``study``): ``enrolment_target`` subjects treated over
 ``accrual_months`` months from ``accrual_start``, at a constant rate. A subject is
 screened in the month of consent (ADSL ``RFICMON``) and counts against the target in
-the month of the first dose (``TRTSMON``).
+the month of the first dose (``TRTSMON``). The enrolment rate is the one of the analysis
+results (:func:`aidheart.analysis.feasibility.enrolment_rate`), shown as the analysis report shows it.
 """
 
 from __future__ import annotations
@@ -13,16 +14,14 @@ import datetime as dt
 
 import pandas as pd
 
+from aidheart.analysis.feasibility import enrolment_rate, month_index, months_elapsed
+from aidheart.stats.ard import ci_label
+from aidheart.tables.feasibility import OUTCOMES, rate_cells
 from aidheart.tables.formatting import MISSING, fmt_count, fmt_number
 from aidheart.tables.populations import SCREEN_FAILURE, subject_status, treated
 from aidheart.study import Study
 
 BY_MONTH_COLUMNS = ["month", "screened", "treated", "cumulative_screened", "cumulative_treated", "expected", "date"]
-
-
-def _month_index(month: str) -> int:
-    year, number = (int(part) for part in month.split("-"))
-    return 12 * year + number - 1
 
 
 def _month_name(index: int) -> str:
@@ -36,13 +35,6 @@ def _month_end(index: int) -> dt.date:
 
 def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("").str.strip()
-
-
-def months_elapsed(date: dt.date, accrual_start: str) -> float:
-    """Months from the first day of ``accrual_start`` (``YYYY-MM``) to the end of ``date``, a part month
-    counting by its elapsed days (negative before the start)."""
-    elapsed = _month_index(f"{date.year}-{date.month:02d}") - _month_index(accrual_start)
-    return elapsed + date.day / calendar.monthrange(date.year, date.month)[1]
 
 
 def expected_enrolment(date: dt.date, accrual_start: str, accrual_months: int, target: int) -> float:
@@ -70,8 +62,8 @@ def enrolment_by_month(adsl: pd.DataFrame, cutoff: dt.date, plan: dict) -> pd.Da
     """
     start, months, target = plan["accrual_start"], plan["accrual_months"], plan["enrolment_target"]
     consent, dosed = _text(adsl["RFICMON"]), _text(adsl["TRTSMON"])
-    last = _month_index(f"{cutoff.year}-{cutoff.month:02d}")
-    first = min([_month_index(start)] + [_month_index(month) for month in consent if month] + [last])
+    last = month_index(f"{cutoff.year}-{cutoff.month:02d}")
+    first = min([month_index(start)] + [month_index(month) for month in consent if month] + [last])
     rows = []
     for index in range(first, last + 1):
         month = _month_name(index)
@@ -104,7 +96,7 @@ def enrolment_status_table(adsl: pd.DataFrame, study: Study, cutoff: dt.date, pl
     screened, dosed = len(adsl), len(treated(adsl))
     failures = int(status["category"].eq(SCREEN_FAILURE).sum())
     expected = expected_enrolment(cutoff, start, months, target)
-    end = _month_name(_month_index(start) + months - 1)
+    end = _month_name(month_index(start) + months - 1)
     elapsed = max(months_elapsed(cutoff, start), 0.0)
     rows = [
         ("Target (subjects treated)", fmt_count(target)),
@@ -116,6 +108,7 @@ def enrolment_status_table(adsl: pd.DataFrame, study: Study, cutoff: dt.date, pl
         ("Treated, % of target", _percent(100 * dosed / target if target else float("nan"))),
         ("Screened (consented)", fmt_count(screened)),
         ("Screen failures, % of screened", _percent(100 * failures / screened if screened else float("nan"))),
-        ("Treated per month since the start of accrual", fmt_number(dosed / elapsed if elapsed else float("nan"), 1)),
     ]
+    count, estimate = rate_cells(enrolment_rate(adsl, cutoff, plan).iloc[0])
+    rows.append((f"{OUTCOMES['enrolment_rate']}, {ci_label()}", f"{estimate}: {count}"))
     return pd.DataFrame(rows, columns=["Quantity", "Value"])

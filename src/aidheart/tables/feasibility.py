@@ -6,12 +6,12 @@ import pandas as pd
 
 from aidheart.stats.ard import ci_label
 from aidheart.study import Study
-from aidheart.tables.formatting import fmt_count, fmt_estimate_ci, fmt_fraction, fmt_percent_ci
+from aidheart.tables.formatting import fmt_count, fmt_estimate_ci, fmt_fraction, fmt_number, fmt_percent_ci
 
 #: ARD term -> the outcome's label.
 OUTCOMES = {
     "enrolled_of_screened": "Enrolled of screened",
-    "enrolment_rate": "Enrolment rate (subjects per month of accrual)",
+    "enrolment_rate": "Enrolment rate (enrolled per month of accrual)",
     "retention": "Retention: treated subjects completing treatment",
     "adherent": "Adherence at or above the per-protocol threshold",
 }
@@ -21,6 +21,13 @@ def _label(term: str, visit: str, study: Study) -> str:
     if term.startswith("assessed_"):
         return f"{study.endpoint(term.removeprefix('assessed_')).short_label} assessed at {visit} (completers)"
     return OUTCOMES.get(term, term)
+
+
+def rate_cells(row: pd.Series) -> tuple[str, str]:
+    """An ARD rate row (the enrolment rate) as ``(count text, estimate with CI)``: "20 subjects over 13.0
+    months", "1.54 (0.94, 2.38)"."""
+    count = f"{fmt_count(row['count'])} subjects over {fmt_number(row['denominator'], 1)} months"
+    return count, fmt_estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], 2)
 
 
 def feasibility_table(ard: pd.DataFrame, study: Study) -> pd.DataFrame:
@@ -39,8 +46,7 @@ def feasibility_table(ard: pd.DataFrame, study: Study) -> pd.DataFrame:
     table = []
     for _, row in rows.iterrows():
         if row["method"] == "poisson_rate":
-            count = f"{fmt_count(row['count'])} subjects over {row['denominator']:g} months"
-            estimate = fmt_estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], 2)
+            count, estimate = rate_cells(row)
         else:
             count = fmt_fraction(row["count"], row["denominator"])
             estimate = fmt_percent_ci(row["estimate"], row["ci_low"], row["ci_high"])

@@ -14,6 +14,11 @@ the study (``EOSSTT``, reason ``DCSREAS``) or is *ongoing*, in the treatment per
 while the cut-off day (``DCUTDY``) is on or before the end-of-treatment visit's
 nominal day, else in off-drug follow-up; a subject not treated is a *screen
 failure* (``ARM``), *enrolled, first dose pending*, or *in screening*.
+
+Stopping study drug is counted apart from leaving the study: the end of treatment
+(``EOTSTT``: completed, i.e. a completer; discontinued, reason ``DCTREAS``; ongoing)
+and the end of study (``EOSSTT``) are separate ADSL variables, and no count is
+another count minus a third (:func:`flow_counts`).
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from __future__ import annotations
 import pandas as pd
 
 from aidheart.analysis.analysis_sets import set_records
-from aidheart.derive.adsl import SCREEN_FAILURE_ARM
+from aidheart.derive.adsl import NOT_ASSIGNED_ARM, SCREEN_FAILURE_ARM
+from aidheart.tables.ard_rows import select
 from aidheart.tables.formatting import fmt_count, fmt_n_pct
-from aidheart.study import Study
+from aidheart.study import Endpoint, Study
 
 SCREEN_FAILURE = "Screen failure"
 IN_SCREENING = "In screening (eligibility pending)"
@@ -168,3 +174,92 @@ def status_flow_table(adsl: pd.DataFrame, study: Study) -> pd.DataFrame:
     for why in sorted(reasons.index, key=lambda r: (-reasons[r], r)):
         rows.append(_flow_row(2, f"Reason: {why}", int(reasons[why]), n_treated, "treated"))
     return pd.DataFrame(rows, columns=["Status", "n (%)", "% of"])
+
+
+def _reasons(values: pd.Series) -> dict[str, int]:
+    """Reason -> subjects, most frequent first (then by name); a missing reason is "Not recorded"."""
+    counts = values.astype("string").fillna("Not recorded").value_counts()
+    return {reason: int(counts[reason]) for reason in sorted(counts.index, key=lambda r: (-counts[r], r))}
+
+
+def analysed_at_visit(ard: pd.DataFrame, endpoints: list[Endpoint], visit: str, population: str = "EFF") -> dict:
+    """Endpoint's short label -> subjects analysed at ``visit`` (the complete pairs of the ARD's paired
+    summary there; 0 when the ARD has none)."""
+    counts = {}
+    for endpoint in endpoints:
+        rows = select(ard, paramcd=endpoint.paramcd, visit=visit, population=population, method="summary",
+                      term="mean_change")
+        counts[endpoint.short_label] = int(rows["n"].iloc[0]) if len(rows) and pd.notna(rows["n"].iloc[0]) else 0
+    return counts
+
+
+def flow_counts(adsl: pd.DataFrame, analysed: dict) -> dict:
+    """The participant flow, every number counted from its own ADSL variable.
+
+    Parameters
+    ----------
+    adsl : DataFrame
+        ADSL.
+    analysed : dict
+        Endpoint label -> subjects analysed at the primary visit (:func:`analysed_at_visit`).
+
+    Returns
+    -------
+    dict
+        ``screened``; ``screen_failed`` (reason -> n, ``SCRFREAS``); ``in_screening`` (``ARM`` not
+        assigned yet); ``enrolled`` (``ENRLFL``); ``awaiting_dose`` (enrolled, not treated);
+        ``treated`` (``SAFFL``); the end of treatment of the treated (``EOTSTT``):
+        ``completed_treatment``, ``stopped_drug`` (reason -> n, ``DCTREAS``), ``on_drug``;
+        their end of study (``EOSSTT``): ``completed_study``, ``left_study`` (reason -> n,
+        ``DCSREAS``), ``left_after_treatment`` (left the study after completing treatment),
+        ``in_study``; and ``analysed``.
+    """
+    dosed = treated(adsl)
+    failed = adsl.loc[adsl["ARM"] == SCREEN_FAILURE_ARM, "SCRFREAS"]
+    eot, eos = dosed["EOTSTT"].astype("string"), dosed["EOSSTT"].astype("string")
+    left = eos.eq("DISCONTINUED").fillna(False)
+    return {
+        "screened": len(adsl), "screen_failed": _reasons(failed),
+        "in_screening": int((adsl["ARM"] == NOT_ASSIGNED_ARM).sum()), "enrolled": len(enrolled(adsl)),
+        "awaiting_dose": int((yes(adsl, "ENRLFL") & ~yes(adsl, "SAFFL")).sum()), "treated": len(dosed),
+        "completed_treatment": int(eot.eq("COMPLETED").sum()),
+        "stopped_drug": _reasons(dosed.loc[eot.eq("DISCONTINUED").fillna(False), "DCTREAS"]),
+        "on_drug": int(eot.eq("ONGOING").sum()),
+        "completed_study": int(eos.eq("COMPLETED").sum()),
+        "left_study": _reasons(dosed.loc[left, "DCSREAS"]),
+        "left_after_treatment": int((left & eot.eq("COMPLETED").fillna(False)).sum()),
+        "in_study": int(eos.eq("ONGOING").sum()),
+        "analysed": dict(analysed),
+    }
+
+
+def flow_table(counts: dict, *, eot_label: str, visit: str) -> pd.DataFrame:
+    """:func:`flow_counts` as the participant-flow table: ``Stage``, ``Subjects`` (n), reasons indented.
+
+    ``eot_label`` names the end-of-treatment visit, ``visit`` the primary visit.
+    """
+    def part(stage: str, label: str, n: int) -> dict:
+        return {"Stage": stage, "Subjects": label, "n": fmt_count(n)}
+
+    def reasons(stage: str, reasons_of: dict) -> list[dict]:
+        return [part(stage, f"– {reason}", n) for reason, n in reasons_of.items()]
+
+    rows = [part("Enrolment", "Screened (consented)", counts["screened"]),
+            part("Enrolment", "Screen failures", sum(counts["screen_failed"].values())),
+            *reasons("Enrolment", counts["screen_failed"]),
+            part("Enrolment", "Still in screening", counts["in_screening"]),
+            part("Enrolment", "Enrolled", counts["enrolled"]),
+            part("Enrolment", "Enrolled, first dose pending", counts["awaiting_dose"]),
+            part("Treatment", "Treated (at least one dose)", counts["treated"]),
+            part("Treatment", f"Completed treatment ({eot_label} on drug)", counts["completed_treatment"]),
+            part("Treatment", "Stopped study drug early", sum(counts["stopped_drug"].values())),
+            *reasons("Treatment", counts["stopped_drug"]),
+            part("Treatment", "Still on study drug", counts["on_drug"]),
+            part("Follow-up", "Completed the study", counts["completed_study"]),
+            part("Follow-up", "Left the study early", sum(counts["left_study"].values())),
+            *reasons("Follow-up", counts["left_study"]),
+            part("Follow-up", "– of whom after completing treatment", counts["left_after_treatment"]),
+            part("Follow-up", "Still in the study", counts["in_study"])]
+    rows += [part("Analysis", f"Analysed at {visit}: {label} (baseline and {visit} value)", n)
+             for label, n in counts["analysed"].items()]
+    return pd.DataFrame(rows, columns=["Stage", "Subjects", "n"])

@@ -6,14 +6,8 @@ import json
 
 import pandas as pd
 
+from aidheart.cutoff import NO_DATE, cutoff_statement
 from aidheart.tables.formatting import fmt_count
-
-NO_CUTOFF = "none — all data in the export"
-
-
-def cutoff_text(cutoff_date) -> str:
-    """The data cut-off as shown in a report: the date, or that there is none."""
-    return str(cutoff_date) if cutoff_date not in (None, "") and str(cutoff_date).strip() else NO_CUTOFF
 
 
 def input_files_table(manifest: pd.DataFrame) -> pd.DataFrame:
@@ -29,7 +23,9 @@ def run_table(info: dict) -> pd.DataFrame:
     dirty_text = {True: "yes — uncommitted changes", False: "no", None: "unknown"}[dirty]
     return pd.DataFrame([("Code revision (git)", info.get("code_revision", "unknown")),
                          ("Uncommitted changes", dirty_text),
-                         ("Data cut-off", cutoff_text(info.get("cutoff_date")))], columns=["Item", "Value"])
+                         ("Data cut-off", cutoff_statement(info.get("cutoff_date", ""),
+                                                           info.get("cutoff_source", NO_DATE)))],
+                        columns=["Item", "Value"])
 
 
 def package_table(info: dict) -> pd.DataFrame:
