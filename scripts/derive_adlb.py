@@ -1,6 +1,7 @@
-"""Rule derive_adlb: neutrophil count and its CTCAE grade by visit (BDS)."""
+"""Rule derive_adlb: the safety labs and their CTCAE grades by visit (BDS)."""
 
 from aidheart.derive.adlb import build_adlb
+from aidheart.derive.ctcae import safety_labs
 from aidheart.io import exit_on_write_error, read_table, write_table
 from aidheart.rulelog import configure_rule_logging
 from aidheart.study import Study
@@ -11,9 +12,9 @@ adlb = build_adlb(
     read_table(snakemake.input.visits),
     read_table(snakemake.input.adsl),
     schedule=Study.from_config(snakemake.params.study).schedule,
-    anc_lln=snakemake.params.anc_lln,
+    safety_labs=safety_labs(snakemake.params.labs),
 )
 with exit_on_write_error(log):
     write_table(adlb, snakemake.output.adlb)
-grades = adlb.loc[adlb["PARAMCD"] == "ANCGR", "AVAL"].value_counts().sort_index()
-log.info("%d records; ANC grades: %s", len(adlb), dict(grades))
+grades = adlb[adlb["PARAMCD"].str.endswith("GR")].groupby("PARAMCD")["AVAL"].max()
+log.info("%d records; worst grade per lab: %s", len(adlb), dict(grades))

@@ -20,7 +20,8 @@ from aidheart.study import study_config
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
 REDCAP_FILES = sorted(str(path) for path in (REPO / "data" / "raw" / "redcap").glob("*.csv"))
-CLEAN_TABLES = ("visits", "labs", "clinical", "walks", "challenge_sessions", "deviations")
+CLEAN_TABLES = ("visits", "labs", "clinical", "walks", "challenge_sessions", "deviations", "diary", "inotrope_log",
+                "completion")
 
 INPUTS = {
     "analysis": {"ard": "results/stats/ard.csv", "adsl": "results/adam/adsl.csv", "adeff": "results/adam/adeff.csv",
@@ -30,6 +31,7 @@ INPUTS = {
     "data_quality": {"queries": "results/qc/queries.csv", "derive_queries": "results/qc/derive_queries.csv",
                      "reconciliation": "results/qc/reconciliation.csv"},
     "dsmb": {**{name: f"results/clean/{name}.csv" for name in CLEAN_TABLES},
+             "ae_clean": "results/clean/adverse_events.csv",
              **{name: f"results/adam/{name}.csv" for name in ("adsl", "adae", "adlb")}},
 }
 REPORTS = tuple(INPUTS)

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from study_model import schedule_of
 
-from aidheart.derive.adlb import derive_param_ancgr
+from aidheart.derive.adlb import derive_param_grade
 from aidheart.derive.checks import DerivationError
-from aidheart.derive.ctcae import compute_ctcae_anc_grade
+from aidheart.derive.ctcae import SafetyLab, compute_ctcae_grade
 from aidheart.derive.inotrope import compute_visit_intervals, derive_param_vismaint
 from aidheart.derive.records import (
     derive_param_findings,
@@ -59,13 +59,32 @@ def test_log_parameter_is_natural_log_and_missing_when_not_positive():
 ])
 def test_ctcae_anc_grade_boundaries(anc, grade):
     # CTCAE v5 "Neutrophil count decreased": <LLN-1.5, <1.5-1.0, <1.0-0.5, <0.5 (x 10^9/L), LLN 2.0
-    assert compute_ctcae_anc_grade(pd.Series([anc]), lln=2.0).iloc[0] == grade
+    assert compute_ctcae_grade(pd.Series([anc]), ANC_LAB).iloc[0] == grade
+
+
+ANC_LAB = SafetyLab("anc", "ANC", "Absolute neutrophil count", "10^9/L", (2.0, 7.5), "low",
+                    "Neutrophil count decreased", (1.5, 1.0, 0.5))
+CREATININE = SafetyLab("creat", "CREAT", "Creatinine", "mg/dL", (0.6, 1.2), "high", "Creatinine increased",
+                       (1.8, 3.6, 7.2))
+
+
+@pytest.mark.parametrize(("value", "grade"), [
+    (0.3, 0), (1.2, 0), (1.21, 1), (1.8, 1), (1.81, 2), (3.6, 2), (3.61, 3), (7.2, 3), (7.21, 4),
+])
+def test_ctcae_grade_of_an_increase_counts_up_from_the_uln(value, grade):
+    # CTCAE v5 "Creatinine increased": >ULN-1.5xULN, >1.5-3.0xULN, >3.0-6.0xULN, >6.0xULN (ULN 1.2 mg/dL)
+    assert compute_ctcae_grade(pd.Series([value]), CREATININE).iloc[0] == grade
+
+
+def test_grading_is_stated_in_words():
+    assert ANC_LAB.grading == ("Neutrophil count decreased: grade 1 below LLN 2 to 1.5; grade 2 below 1.5 to 1; "
+                               "grade 3 below 1 to 0.5; grade 4 below 0.5 10^9/L (normal range 2–7.5)")
 
 
 def test_ctcae_grade_of_missing_anc_is_missing_and_records_follow():
-    assert pd.isna(compute_ctcae_anc_grade(pd.Series([None], dtype=float), lln=2.0).iloc[0])
+    assert pd.isna(compute_ctcae_grade(pd.Series([None], dtype=float), ANC_LAB).iloc[0])
     anc = pd.DataFrame({"PARAMCD": "ANC", "PARAM": "ANC", "AVAL": [1.0, 2.5], "REASND": pd.NA})
-    grades = derive_param_ancgr(anc, anc_lln=2.0)
+    grades = derive_param_grade(anc, ANC_LAB)
     assert grades["PARAMCD"].tolist() == ["ANCGR"] * 2 and grades["AVAL"].tolist() == [2.0, 0.0]
 
 

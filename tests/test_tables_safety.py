@@ -6,11 +6,12 @@ import pandas as pd
 from study_model import schedule_of
 
 from aidheart.tables.adverse_events import (
-    by_term_grade_table, by_term_relatedness_table, deaths_table, listing, serious, teae_summary_table,
-    treatment_emergent,
+    after_last_dose_listing, by_term_grade_table, by_term_relatedness_table, deaths_table, drug_action_listing,
+    listing, serious, teae_summary_table, treatment_emergent,
 )
 from aidheart.tables.completeness import completeness_table, overdue_table, scheduled_visits
-from aidheart.tables.neutrophils import grade_listing, shift_table, worst_grade_table
+from aidheart.derive.ctcae import SafetyLab
+from aidheart.tables.labs import grade_listing, shift_table, worst_grade_table
 
 ADSL = pd.DataFrame({"USUBJID": ["S-1", "S-2", "S-3", "S-4"], "SUBJID": ["1", "2", "3", "4"],
                      "SAFFL": ["Y", "Y", "Y", "N"], "DTHFL": [None, "Y", None, None], "DTHDY": [None, 59, None, None],
@@ -43,12 +44,40 @@ def test_teae_summary_counts_subjects_once_and_every_event():
         ("TEAE of CTCAE grade 3 or higher", "2 (67%)", "2"),
         ("Serious TEAE", "1 (33%)", "1"),
         ("TEAE leading to withdrawal of study drug", "1 (33%)", "1"),
+        ("TEAE leading to interruption of study drug", "0", "0"),
         ("TEAE with fatal outcome", "1 (33%)", "1"),
         ("Injection-site reaction (TEAE)", "1 (33%)", "1"),
         ("Infection (TEAE)", "1 (33%)", "1"),
         ("Deaths (any cause)", "1 (33%)", ""),
     ], columns=["Category", "Subjects, n (%) of N = 3", "Events"])
     pd.testing.assert_frame_equal(teae_summary_table(ADSL, EVENTS, reported_row=True, deaths_row=True), expected)
+
+
+def test_every_drug_withdrawal_the_overview_counts_is_listed_with_the_last_dose():
+    """A non-serious AE that withdrew the drug (the planted case: a grade 3 neutrophil decrease) is in the
+    listing of AEs leading to withdrawal, not only in the overview's count."""
+    events = adae(
+        {"SUBJID": "1", "AETERM": "Neutrophil count decreased", "ASTDY": 27, "AETOXGR": 3, "AEACN": "Drug withdrawn",
+         "TRTEDY": 27},
+        {"SUBJID": "2", "AETERM": "Sepsis", "ASTDY": 60, "AESER": "Y", "AEACN": "Drug withdrawn", "TRTEDY": 58},
+        {"SUBJID": "3", "AETERM": "Pneumonia", "ASTDY": 30, "AESER": "Y", "AEACN": "Drug interrupted", "TRTEDY": 84},
+        {"SUBJID": "3", "AESEQ": 2, "ASTDY": 31, "TRTEDY": 84})
+    shown = drug_action_listing(events)
+    overview = teae_summary_table(ADSL, events).set_index("Category")["Events"]
+    withdrawn = shown[(shown["Action"] == "Drug withdrawn") & (shown["TEAE"] == "Y")]
+    assert len(withdrawn) == int(overview["TEAE leading to withdrawal of study drug"]) == 2
+    assert len(shown[shown["Action"] == "Drug interrupted"]) == int(overview["TEAE leading to interruption of study drug"])
+    assert "Neutrophil count decreased" in set(withdrawn["Term"])  # not serious, so not in the SAE listing
+    assert listing(serious(events))["Term"].tolist() == ["Sepsis", "Pneumonia"]
+    assert shown.set_index("Subject")["Onset vs last dose"].to_dict() == {
+        "1": "on the last dose day", "2": "2 days after", "3": "54 days before"}
+
+
+def test_aes_after_the_last_dose_are_listed_apart():
+    events = adae({"ASTDY": 90, "TRTEDY": 84}, {"AESEQ": 2, "ASTDY": 120, "TRTEDY": 84, "TRTEMFL": None},
+                  {"AESEQ": 3, "ASTDY": 40, "TRTEDY": 84})
+    shown = after_last_dose_listing(events)
+    assert shown[["Onset day", "Days after last dose", "TEAE"]].values.tolist() == [["90", "6", "Y"], ["120", "36", "N"]]
 
 
 def test_by_term_counts_subjects_at_their_worst_grade():
@@ -88,15 +117,20 @@ def anc_records() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+ANC_LAB = SafetyLab("anc", "ANC", "Absolute neutrophil count", "10^9/L", (2.0, 7.5), "low",
+                    "Neutrophil count decreased", (1.5, 1.0, 0.5))
+
+
 def test_shift_from_baseline_to_worst_post_baseline_grade():
-    table = shift_table(anc_records()).set_index("Baseline grade")
+    table = shift_table(anc_records(), ANC_LAB).set_index("Baseline grade")
     assert table.loc["Grade 0", "Grade 2"] == "1" and table.loc["Grade 0", "No post-baseline value"] == "1"
     assert table.loc["Grade 1", "Grade 0"] == "1" and table.loc["Total", "Total"] == "3"
-    assert grade_listing(anc_records())[["Subject", "Grade", "ANC (10⁹/L)"]].values.tolist() == [["1", "2", "1.00"]]
+    assert grade_listing(anc_records(), [ANC_LAB])[["Subject", "Lab", "Grade", "Value"]].values.tolist() == [
+        ["1", "Absolute neutrophil count (10⁹/L)", "2", "1.00"]]
 
 
 def test_worst_grade_after_the_first_dose_per_treated_subject():
-    shown = worst_grade_table(ADSL, anc_records()).set_index("Worst grade")["Subjects n (%)"]
+    shown = worst_grade_table(ADSL, anc_records(), ANC_LAB).set_index("Worst grade")["Subjects n (%)"]
     assert (shown["Grade 0"], shown["Grade 2"], shown["No post-baseline value"]) == ("1 (33%)", "1 (33%)", "1 (33%)")
 
 
@@ -111,13 +145,20 @@ def test_overdue_and_missed_visits():
     # subject 1 missed week 2 (window closed day 18) while on study; subject 2 left on day 20 (after week 2
     # opened on day 12, before week 4 opened on day 26)
     expected = pd.DataFrame([("1", "Week 2", "15", "18", "22", "Overdue (on study)"),
-                             ("2", "Week 2", "15", "18", "–", "Missed (left study)")],
+                             ("2", "Week 2", "15", "18", "–", "Missed (subject left the study early)")],
                             columns=["Subject", "Visit", "Nominal day", "Window closed (day)", "Days past window",
                                      "Subject status"])
     pd.testing.assert_frame_equal(overdue_table(plan), expected, check_dtype=False)
     forms = completeness_table(plan, {"visits": held}, SCHEDULE).set_index(["Visit", "Form"])
     assert forms.loc[("Week 4", "Visit information"), ["Expected", "Received"]].tolist() == ["1", "1"]
     assert forms.loc[("Week 2", "Visit information"), ["Expected", "Received"]].tolist() == ["2", "0"]
+
+
+def test_a_completers_missed_visit_is_not_labelled_as_leaving_the_study():
+    adsl = ADSL.iloc[:1].assign(EOSSTT=["COMPLETED"], EOSDY=[35], DCUTDY=[60])
+    held = pd.DataFrame({"record_id": ["1", "1"], "event": ["baseline_arm_1", "week_4_arm_1"]})
+    shown = overdue_table(scheduled_visits(adsl, held, SCHEDULE))
+    assert shown[["Visit", "Subject status"]].values.tolist() == [["Week 2", "Missed (subject completed the study)"]]
 
 
 def test_completeness_without_treated_subjects():

@@ -9,12 +9,12 @@ from aidheart.study import study_config
 
 
 #: Configuration keys the DSMB report reads besides the study model.
-REPORT_KEYS = ("safety", "populations", "stopping_rules")
+REPORT_KEYS = ("safety", "populations", "stopping_rules", "dsmb")
 
 
 def report_parameters(config: dict, export_files) -> dict:
     """The DSMB report's parameters besides its input files: the cut-off and its source, and ``config``,
-    the configuration keys it reads (the study model, safety, populations and stopping rules)."""
+    the configuration keys it reads (the study model, safety, populations, stopping rules and the DSMB texts)."""
     cutoff, source = effective_cutoff(config, export_files)
     return {"cutoff_date": cutoff, "cutoff_source": source,
             "config": {**study_config(config), **{key: config[key] for key in REPORT_KEYS}}}
@@ -34,6 +34,8 @@ def source_files(root: str | Path) -> list[str]:
     re-renders it)."""
     root = Path(root)
     package = root / "src" / "aidheart"
-    modules = [*(package / "tables").glob("*.py"), package / "figures" / "enrolment.py", package / "figures" / "palette.py"]
+    modules = [*(package / "tables").glob("*.py"), *(package / "figures").glob("*.py"),
+               *(package / "analysis").glob("*.py"), package / "stats" / "incidence.py",
+               package / "stats" / "proportions.py", package / "cutoff.py"]
     return [str(root / "reports" / "_setup.qmd"), str(root / "reports" / "_quarto.yml"),
             *sorted(str(path) for path in modules)]

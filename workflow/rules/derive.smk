@@ -92,7 +92,7 @@ rule derive_adlb:
         f"{LOGS}/derive/adlb.log",
     params:
         study=STUDY_CONFIG,
-        anc_lln=config["safety"]["anc_lln"],
+        labs=config["safety"]["labs"],
     conda:
         "../envs/python.yaml"
     script:

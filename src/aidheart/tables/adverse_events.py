@@ -4,7 +4,10 @@ Summaries count treatment-emergent AEs (``TRTEMFL == "Y"``) of the treated subje
 (``SAFFL == "Y"``); the denominator is the number treated. A subject counts once per
 row, at the worst grade (``AETOXGR``) of that row's events; events count every
 record. Related = possibly, probably or definitely related (``AREL == "RELATED"``).
-Listings show every AE reported by the cut-off, with its treatment-emergent flag.
+Listings show every AE reported by the cut-off, with its treatment-emergent flag; the
+listing of AEs that led to interrupting or withdrawing study drug (:func:`drug_action_listing`)
+lists every record the overview's withdrawal and interruption rows count, and more: AEs of
+any onset, each with the subject's last-dose day.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from aidheart.tables.populations import treated
 GRADES = (1, 2, 3, 4, 5)
 LISTING_COLUMNS = ["Subject", "Body system", "Term", "Onset day", "End day", "Grade", "Serious", "Relatedness",
                    "Action", "Outcome", "TEAE"]
+#: AE actions on study drug (``AEACN``) shown in the drug-action listing.
+DRUG_WITHDRAWN, DRUG_INTERRUPTED = "Drug withdrawn", "Drug interrupted"
+ACTION_COLUMNS = ["Subject", "Term", "Onset day", "Grade", "Serious", "Relatedness", "Action", "Outcome",
+                  "Last dose day", "Onset vs last dose", "TEAE"]
+AFTER_DOSE_COLUMNS = ["Subject", "Term", "Onset day", "Last dose day", "Days after last dose", "Grade", "Serious",
+                      "Relatedness", "Outcome", "TEAE"]
 DEATH_COLUMNS = ["Subject", "Death day", "Last dose day", "Days after last dose", "Fatal AE", "Relatedness",
                  "TEAE"]
 
@@ -40,7 +49,8 @@ TEAE_CATEGORIES = {
     "Related TEAE (possibly, probably, definitely)": lambda te: _is(te["AREL"], AREL_RELATED),
     "TEAE of CTCAE grade 3 or higher": lambda te: (_grade(te) >= 3).fillna(False),
     "Serious TEAE": lambda te: _flag(te["AESER"]),
-    "TEAE leading to withdrawal of study drug": lambda te: _is(te["AEACN"], "Drug withdrawn"),
+    "TEAE leading to withdrawal of study drug": lambda te: _is(te["AEACN"], DRUG_WITHDRAWN),
+    "TEAE leading to interruption of study drug": lambda te: _is(te["AEACN"], DRUG_INTERRUPTED),
     "TEAE with fatal outcome": lambda te: _is(te["AEOUT"], "Fatal"),
     "Injection-site reaction (TEAE)": lambda te: _flag(te["AEINJFL"]),
     "Infection (TEAE)": lambda te: _flag(te["AEINFFL"]),
@@ -158,6 +168,59 @@ def listing(events: pd.DataFrame) -> pd.DataFrame:
     shown = fmt_listing(frame)
     shown["End day"] = shown["End day"].where(~_flag(events["AEONGO"]).to_numpy(), "Ongoing")
     return shown.reset_index(drop=True)
+
+
+def day_count(days: int) -> str:
+    """``"1 day"``, ``"<n> days"``."""
+    return f"{days} day" if abs(days) == 1 else f"{days} days"
+
+
+def _days(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("Int64")
+
+
+def drug_action_listing(adae: pd.DataFrame) -> pd.DataFrame:
+    """AEs of treated subjects (any onset) whose action was to withdraw or interrupt study drug.
+
+    Each line has the subject's last-dose day (``TRTEDY``) and when the onset fell against it:
+    "on the last dose day", "<n> days before" or "<n> days after" (an onset after the last
+    dose cannot have led to stopping the drug: the record needs checking).
+    """
+    rows = reported(adae)
+    rows = rows[rows["AEACN"].isin([DRUG_WITHDRAWN, DRUG_INTERRUPTED])] if len(rows) else rows
+    if rows.empty:
+        return pd.DataFrame(columns=ACTION_COLUMNS)
+    gap = _days(rows["ASTDY"]) - _days(rows["TRTEDY"])
+    when = [pd.NA if pd.isna(days) else "on the last dose day" if days == 0
+            else f"{day_count(-days)} before" if days < 0 else f"{day_count(days)} after" for days in gap]
+    frame = pd.DataFrame({
+        "Subject": rows["SUBJID"].astype(str), "Term": rows["AETERM"], "Onset day": _days(rows["ASTDY"]),
+        "Grade": _grade(rows).astype("Int64"), "Serious": rows["AESER"], "Relatedness": rows["AEREL"],
+        "Action": rows["AEACN"], "Outcome": rows["AEOUT"], "Last dose day": _days(rows["TRTEDY"]),
+        "Onset vs last dose": when, "TEAE": rows["TRTEMFL"].fillna("N")}, columns=ACTION_COLUMNS)
+    return fmt_listing(frame).reset_index(drop=True)
+
+
+def after_last_dose(adae: pd.DataFrame) -> pd.DataFrame:
+    """AEs of treated subjects with onset after their last dose (``ASTDY > TRTEDY``)."""
+    rows = reported(adae)
+    if rows.empty:
+        return rows
+    return rows[(_days(rows["ASTDY"]) > _days(rows["TRTEDY"])).fillna(False).astype(bool)]
+
+
+def after_last_dose_listing(adae: pd.DataFrame) -> pd.DataFrame:
+    """:func:`after_last_dose` as text, with the days from the last dose to onset and the TEAE flag (onset
+    within the treatment-emergent window after the last dose, or after it)."""
+    rows = after_last_dose(adae)
+    if rows.empty:
+        return pd.DataFrame(columns=AFTER_DOSE_COLUMNS)
+    frame = pd.DataFrame({
+        "Subject": rows["SUBJID"].astype(str), "Term": rows["AETERM"], "Onset day": _days(rows["ASTDY"]),
+        "Last dose day": _days(rows["TRTEDY"]), "Days after last dose": _days(rows["ASTDY"]) - _days(rows["TRTEDY"]),
+        "Grade": _grade(rows).astype("Int64"), "Serious": rows["AESER"], "Relatedness": rows["AEREL"],
+        "Outcome": rows["AEOUT"], "TEAE": rows["TRTEMFL"].fillna("N")}, columns=AFTER_DOSE_COLUMNS)
+    return fmt_listing(frame).reset_index(drop=True)
 
 
 def deaths_table(adsl: pd.DataFrame, adae: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,8 @@ Rules
   *received* when its clean table has a row for the subject and visit (event).
 - A due visit without a visit form is listed: *overdue* while the subject is on
   study (with the days from the window's close to the cut-off), *missed* once
-  the subject has left it.
+  the subject has completed the study or left it early (``EOSSTT``; a completer's
+  missed visit is not a visit lost to leaving the study).
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ FORMS = {
     "six_minute_walk": ("Six-minute walk", "walks"),
     "inotrope_challenge": ("Inotrope challenge", "challenge_sessions"),
 }
-SCHEDULE_COLUMNS = ["SUBJID", "event", "avisit", "nominal_day", "window_close", "reference_day", "ended", "due",
-                    "held", "expected"]
+SCHEDULE_COLUMNS = ["SUBJID", "event", "avisit", "nominal_day", "window_close", "reference_day", "ended", "eosstt",
+                    "due", "held", "expected"]
+#: How a due visit without visit data is shown, by the subject's end-of-study status.
+LATE_STATUS = {"COMPLETED": "Missed (subject completed the study)",
+               "DISCONTINUED": "Missed (subject left the study early)"}
+OVERDUE = "Overdue (on study)"
 OVERDUE_COLUMNS = ["Subject", "Visit", "Nominal day", "Window closed (day)", "Days past window", "Subject status"]
 ENDED = ("COMPLETED", "DISCONTINUED")
 
@@ -46,7 +51,7 @@ def scheduled_visits(adsl: pd.DataFrame, visits_clean: pd.DataFrame, schedule: S
     DataFrame
         :data:`SCHEDULE_COLUMNS`: ``window_close`` the last day of the window,
         ``reference_day`` the cut-off (else end-of-study) day, ``ended`` whether the
-        subject left the study by the cut-off.
+        subject's study had ended by the cut-off, ``eosstt`` its end-of-study status.
     """
     dosed = treated(adsl)
     ended = dosed["EOSSTT"].isin(ENDED)
@@ -55,12 +60,12 @@ def scheduled_visits(adsl: pd.DataFrame, visits_clean: pd.DataFrame, schedule: S
     reference = cutoff.where(cutoff.notna(), eos)
     held = set(zip(visits_clean["record_id"].astype(str), visits_clean["event"]))
     rows = []
-    for subject, ref, end in zip(dosed["SUBJID"].astype(str), reference, eos):
+    for subject, ref, end, status in zip(dosed["SUBJID"].astype(str), reference, eos, dosed["EOSSTT"]):
         for visit in schedule.visits:
             due = bool(pd.notna(ref) and visit.window_end < ref and (pd.isna(end) or end >= visit.window_start))
             was_held = (subject, visit.event) in held
-            rows.append((subject, visit.event, visit.avisit, visit.day, visit.window_end, ref, pd.notna(end), due,
-                         was_held, due or was_held))
+            rows.append((subject, visit.event, visit.avisit, visit.day, visit.window_end, ref, pd.notna(end), status,
+                         due, was_held, due or was_held))
     return pd.DataFrame(rows, columns=SCHEDULE_COLUMNS)
 
 
@@ -92,7 +97,8 @@ def completeness_table(scheduled: pd.DataFrame, forms: dict[str, pd.DataFrame], 
 
 
 def overdue_table(scheduled: pd.DataFrame) -> pd.DataFrame:
-    """Due visits without a visit form: overdue (subject on study) or missed (subject left), as text."""
+    """Due visits without a visit form: overdue (subject on study) or missed (the subject's study had ended:
+    completed, or left early), as text."""
     if scheduled.empty:
         return pd.DataFrame(columns=OVERDUE_COLUMNS)
     late = scheduled[scheduled["due"].astype(bool) & ~scheduled["held"].astype(bool)]
@@ -100,6 +106,7 @@ def overdue_table(scheduled: pd.DataFrame) -> pd.DataFrame:
         "Subject": late["SUBJID"], "Visit": late["avisit"], "Nominal day": late["nominal_day"].astype(int),
         "Window closed (day)": late["window_close"].astype(int),
         "Days past window": (late["reference_day"] - late["window_close"]).astype("Int64").where(~late["ended"]),
-        "Subject status": late["ended"].map({True: "Missed (left study)", False: "Overdue (on study)"}),
+        "Subject status": [LATE_STATUS.get(status, OVERDUE) if ended else OVERDUE
+                           for status, ended in zip(late["eosstt"], late["ended"])],
     }, columns=OVERDUE_COLUMNS).reset_index(drop=True)
     return fmt_listing(frame)

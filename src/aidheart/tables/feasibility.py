@@ -52,3 +52,51 @@ def feasibility_table(ard: pd.DataFrame, study: Study) -> pd.DataFrame:
             estimate = fmt_percent_ci(row["estimate"], row["ci_low"], row["ci_high"])
         table.append({"Outcome": _label(row["term"], row["visit"], study), "n/N": count, estimate_column: estimate})
     return pd.DataFrame(table, columns=["Outcome", "n/N", estimate_column])
+
+
+#: Traffic-light status of a progression criterion.
+GREEN, AMBER, RED = "Green: go", "Amber: go with changes", "Red: stop or redesign"
+PROGRESSION_COLUMNS = ["Criterion", "Outcome", "Estimate", "Green at or above", "Amber at or above", "Status"]
+
+
+def _threshold(value: float, rate: bool) -> str:
+    return fmt_number(value, 2) if rate else f"{100 * value:g}%"
+
+
+def progression_table(ard: pd.DataFrame, criteria: list[dict], study: Study) -> pd.DataFrame:
+    """The pre-specified progression criteria for the next trial, each judged on its feasibility outcome.
+
+    Parameters
+    ----------
+    ard : DataFrame
+        The ARD (its ``FEASIBILITY`` rows).
+    criteria : list of dict
+        Config ``progression_criteria``: ``label``, ``term`` (the feasibility outcome), ``green`` and
+        ``amber`` (the estimate's lowest value for each colour, a proportion or the rate).
+    study : Study
+        For the outcomes' labels.
+
+    Returns
+    -------
+    DataFrame
+        :data:`PROGRESSION_COLUMNS`: the estimate with its exact 95 % CI as the feasibility table
+        shows it; ``Status`` :data:`GREEN` when the estimate reaches ``green``, :data:`AMBER` when it
+        reaches ``amber``, else :data:`RED` ("Not estimable" without an estimate).
+    """
+    rows = ard[ard["paramcd"] == "FEASIBILITY"].set_index("term")
+    table = []
+    for criterion in criteria:
+        term = criterion["term"]
+        if term not in rows.index:
+            raise ValueError(f"progression criterion {criterion['label']!r}: no feasibility outcome {term!r} "
+                             f"in the analysis results (known: {', '.join(rows.index)})")
+        row = rows.loc[term]
+        rate = row["method"] == "poisson_rate"
+        estimate = rate_cells(row)[1] if rate else fmt_percent_ci(row["estimate"], row["ci_low"], row["ci_high"])
+        value = row["estimate"]
+        status = ("Not estimable" if pd.isna(value) else GREEN if value >= criterion["green"]
+                  else AMBER if value >= criterion["amber"] else RED)
+        table.append({"Criterion": criterion["label"], "Outcome": _label(term, row["visit"], study),
+                      "Estimate": estimate, "Green at or above": _threshold(criterion["green"], rate),
+                      "Amber at or above": _threshold(criterion["amber"], rate), "Status": status})
+    return pd.DataFrame(table, columns=PROGRESSION_COLUMNS)

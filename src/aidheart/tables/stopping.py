@@ -19,7 +19,7 @@ import pandas as pd
 from aidheart.derive.adae import AREL_RELATED
 from aidheart.tables.adverse_events import flagged, reported
 from aidheart.tables.formatting import fmt_count
-from aidheart.tables.neutrophils import worst_post_baseline_grade
+from aidheart.tables.labs import worst_post_baseline_grade
 
 MET, NOT_MET = "MET", "not met"
 RESULT_COLUMNS = ["id", "label", "count", "threshold", "status"]
