@@ -41,7 +41,9 @@ def rule_parameters(name: str) -> tuple[dict, dict | None]:
     """(parameters besides the input files, metadata) the report's rule passes."""
     cutoff = dict(zip(("cutoff_date", "cutoff_source"), effective_cutoff(CONFIG, REDCAP_FILES)))
     if name == "analysis":
-        return {**cutoff, "figures": "results/figures", "config": study_config(CONFIG)}, None
+        keys = ("safety", "progression_criteria", "trial_end_reason")
+        return {**cutoff, "figures": "results/figures",
+                "config": {**study_config(CONFIG), **{key: CONFIG[key] for key in keys}}}, None
     if name == "data_quality":
         return cutoff, None
     return report_parameters(CONFIG, REDCAP_FILES), report_metadata(CONFIG, REDCAP_FILES)

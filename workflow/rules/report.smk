@@ -16,6 +16,13 @@ REPORT_OUTPUTS = {
 }
 
 
+def analysis_report_config():
+    """The configuration keys the analysis report reads: the study model, the safety settings, the
+    progression criteria and the recorded reason the trial ended (other keys do not re-render it)."""
+    keys = ("safety", "progression_criteria", "trial_end_reason")
+    return {**STUDY_CONFIG, **{key: config[key] for key in keys}}
+
+
 rule render_analysis:
     input:
         f"{REPORT_SOURCES}/_setup.qmd",
@@ -37,7 +44,7 @@ rule render_analysis:
     benchmark:
         f"{LOGS}/benchmarks/render_analysis.tsv"
     params:
-        parameters={**CUTOFF, "figures": FIGURES, "config": STUDY_CONFIG},
+        parameters={**CUTOFF, "figures": FIGURES, "config": analysis_report_config()},
         renderer=config["renderer"],
     priority: CRITICAL_PATH_PRIORITY
     conda:
