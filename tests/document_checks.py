@@ -108,6 +108,21 @@ def table_after(html: str, identifier: str) -> str:
     return match.group(1)
 
 
+def html_text(html: str) -> str:
+    """The text of an HTML document as a reader sees it: no markup, entities resolved, white space single."""
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def html_table(html: str, table_id: str) -> list[list[str]]:
+    """Body rows of the HTML table labelled ``table_id``: cell texts with markup and entities resolved and
+    white space (the source's line breaks) as single spaces."""
+    body = table_after(html, table_id)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL)
+    cells = [[" ".join(html_module.unescape(re.sub(r"<[^>]+>", "", cell)).split())
+              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)] for row in rows]
+    return [row for row in cells if row]
+
+
 @dataclass(frozen=True)
 class Word:
     text: str

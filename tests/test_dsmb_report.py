@@ -22,7 +22,7 @@ import pytest
 
 from aidheart.io import read_table
 from conftest import SHIPPED_DATA, run_workflow
-from document_checks import table_after
+from document_checks import html_table
 
 TRUTH = json.loads((SHIPPED_DATA / "truth.json").read_text())
 HEADER = "OPEN SESSION REPORT"
@@ -131,15 +131,6 @@ def test_shape_of_each_cutoff(dsmb_run):
         assert treated == 1
     elif name == "final":
         assert treated == TRUTH["study"]["n_enrolled"]
-
-
-def html_table(html: str, table_id: str) -> list[list[str]]:
-    """Body rows (cell texts) of the HTML table labelled ``table_id`` (the id on the float around it)."""
-    body = table_after(html, table_id)
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL)
-    cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
-             for row in rows]
-    return [row for row in cells if row]
 
 
 def raw_adverse_events() -> pd.DataFrame:
