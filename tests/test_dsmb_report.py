@@ -174,17 +174,3 @@ def test_no_event_after_the_cutoff(dsmb_run):
     died = {k for k, r in TRUTH["records"].items()
             if (r.get("disposition") or {}).get("status") == "death" and _date(r["disposition"]["date"]) <= cutoff}
     assert deaths == died
-
-
-def test_cutoff_before_the_first_consent(tmp_path, monitor_parts):
-    """Nobody screened yet: the report renders and says that no subjects are treated."""
-    first_consent = min(_date(r["consent_date"]) for r in TRUTH["records"].values())
-    cutoff = first_consent - dt.timedelta(days=1)
-    shutil.copytree(monitor_parts, tmp_path / "results" / "interim", copy_function=shutil.copy2)
-    run_workflow(tmp_path, SHIPPED_DATA, f"cutoff_date={cutoff.isoformat()}", "--cores", "2",
-                 "results/reports/dsmb.pdf")
-    pages = page_texts(tmp_path / "results" / "reports" / "dsmb.pdf")
-    assert all(HEADER in text and cutoff.isoformat() in text for text in pages)
-    text = "\n".join(pages)
-    assert "No subjects were treated" in text
-    assert status_count(text, "Screened (consented)") == 0

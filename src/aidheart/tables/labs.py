@@ -113,13 +113,16 @@ def shift_table(adlb: pd.DataFrame, lab: SafetyLab) -> pd.DataFrame:
 
 
 def grade_listing(adlb: pd.DataFrame, labs: Sequence[SafetyLab], min_grade: int = 2) -> pd.DataFrame:
-    """Every post-baseline record of grade >= ``min_grade`` of the ``labs``, by subject, lab and day, as text."""
+    """Every post-baseline record of the ``labs`` of grade >= ``min_grade`` and worse than the subject's baseline
+    grade (or without a baseline), by subject, lab and day, as text: what changed on treatment, not a value
+    already abnormal before it (the shift tables count those)."""
     frames = []
     for lab in labs:
         values = with_grade(adlb, lab.paramcd)
         base = _baseline(values).groupby("USUBJID").agg(BASE_VALUE=("AVAL", "first"), BASE_GRADE=("GRADE", "first"))
         hits = _post_baseline(values)
         hits = hits[hits["GRADE"] >= min_grade].join(base, on="USUBJID")
+        hits = hits[hits["BASE_GRADE"].isna() | (hits["GRADE"] > hits["BASE_GRADE"])]
         frames.append(pd.DataFrame({
             "Subject": hits["SUBJID"].astype(str), "Lab": f"{lab.label} ({unit_label(lab.unit)})",
             "Visit": hits["AVISIT"], "Study day": hits["ADY"].astype("Int64"), "Value": hits["AVAL"],

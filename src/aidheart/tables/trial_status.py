@@ -38,6 +38,9 @@ def trial_status(adsl: pd.DataFrame, *, plan: Mapping, cutoff: str, reason: str 
                   f"or awaiting a first dose and {counts['in_study']} treated subject(s) still in the study; "
                   "these results are interim")
     text = f"**Status of the trial at the data cut-off ({cutoff or 'none'}):** {status}."
+    if not counts["treated"]:
+        text = (f"**No data yet:** no subject had been treated by the data cut-off ({cutoff or 'none'}), so the "
+                f"tables below are empty and no estimate can be made. {text}")
     if reason.strip():
         text += f" **Reason the trial ended, as recorded by the sponsor:** {reason.strip()}"
     return text + "\n"
