@@ -26,8 +26,7 @@ INPUTS = {
                  "adae": "results/adam/adae.csv", "adlb": "results/adam/adlb.csv",
                  "input_files": "results/provenance/input_files.csv",
                  "run_info": "results/provenance/run_info.json"},
-    "data_quality": {"queries": "results/qc/queries.csv", "derive_queries": "results/qc/derive_queries.csv",
-                     "reconciliation": "results/qc/reconciliation.csv"},
+    "data_quality": {"queries": "results/qc/queries.csv", "reconciliation": "results/qc/reconciliation.csv"},
     "dsmb": {**{name: f"results/clean/{name}.csv" for name in CLEAN_TABLES},
              **{name: f"results/adam/{name}.csv" for name in ("adsl", "adae", "adlb")}},
 }
