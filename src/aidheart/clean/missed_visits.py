@@ -38,7 +38,7 @@ def reference_days(reference: pd.DataFrame, day: dt.date) -> pd.Series:
 
 
 def schedule_queries(kept: dict[str, pd.DataFrame], reference: pd.DataFrame, visits: tuple[Visit, ...],
-                     data_end: dt.date, source: str) -> list[dict]:
+                     data_end: dt.date, end_name: str, source: str) -> list[dict]:
     """``missed_visit`` and ``missing_form`` queries (module rules), in subject and schedule order.
 
     Parameters
@@ -47,6 +47,7 @@ def schedule_queries(kept: dict[str, pd.DataFrame], reference: pd.DataFrame, vis
     reference : per-subject reference dates (:func:`aidheart.clean.reference.reference_dates`).
     visits : the schedule, baseline first.
     data_end : the cut-off date, else the export date.
+    end_name : what ``data_end`` is, for the message (``"the cut-off"``, ``"the export date"``).
     source : the export file as the listing names it.
     """
     dosed = reference[reference["day_origin"].eq("first_dose")]
@@ -73,7 +74,7 @@ def schedule_queries(kept: dict[str, pd.DataFrame], reference: pd.DataFrame, vis
             elif number and not (pd.notna(left) and left <= visit.window_end):
                 queries.append(query("missed_visit", WARNING, f"{visit.avisit} (nominal day {visit.day}, window "
                                      f"days {visit.window_start} to {visit.window_end}) has no data, and its window "
-                                     f"closed before the data end (day {end_day[record_id]}) while the subject was "
+                                     f"closed before {end_name} (study day {end_day[record_id]}) while the subject was "
                                      "in the study: enter the visit, or confirm it was missed",
                                      record_id=record_id, event=visit.event, form=F.FORM_VISIT, field="visit_date",
                                      source=source))

@@ -232,7 +232,8 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     queries += cross_form_queries(kept, reference, source, settings.ae_action_grace_days)
     end = data_end(settings.cutoff, export_path)
     if end is not None:
-        queries += schedule_queries(kept, reference, settings.visits, end, source)
+        end_name = "the export date" if settings.cutoff is None else "the cut-off"
+        queries += schedule_queries(kept, reference, settings.visits, end, end_name, source)
     queries = deid.withhold_identifiers(queries, scan)
     listing = pd.DataFrame(sorted(queries, key=sort_key), columns=list(QUERY_COLUMNS)).fillna("")
     return CleanResult(built, listing.astype(str), ledger.table())
