@@ -225,15 +225,29 @@ def test_free_text_dropped_unless_safe():
 
 
 # ------------------------------------------------------------------ ledger and monitor validity
-def test_ledger_reconciles_each_form():
-    present = pd.DataFrame({"labs": [True, True, False], "clinical": [True, False, False]})
+def test_ledger_counts_each_row_once():
+    """Row 1 (labs and clinical) is a duplicate: one exclusion at the file level, none again per form."""
+    present = pd.DataFrame({"labs": [True, True, False, True], "clinical": [True, True, False, True]})
     ledger = Ledger(present, "x.csv")
     ledger.exclude_rows({1: "duplicate_row"})
+    ledger.exclude([(3, "clinical")], "form_not_designated")
     table = ledger.table().set_index("form")
-    assert table.loc["labs", ["rows_read", "rows_kept", "rows_excluded", "reason"]].tolist() == [
-        2, 1, 1, "duplicate_row: 1"]
-    assert table.loc["(no form data)", "rows_read"] == 1
-    assert table.loc["(all rows)", ["rows_read", "rows_kept", "reason"]].tolist() == [3, 2, "duplicate_row: 1"]
+    assert table.loc["(all forms)", ["level", "rows_read", "rows_kept", "rows_excluded", "reason"]].tolist() == [
+        "file", 4, 2, 2, "duplicate_row: 1; no_form_data: 1"]
+    assert table.loc["labs", ["level", "rows_read", "rows_kept", "rows_excluded", "reason"]].tolist() == [
+        "form", 2, 2, 0, ""]
+    assert table.loc["clinical", ["rows_read", "rows_kept", "rows_excluded", "reason"]].tolist() == [
+        2, 1, 1, "form_not_designated: 1"]
+
+
+def test_ledger_excludes_a_row_whose_every_form_is_excluded_under_the_first_reason():
+    present = pd.DataFrame({"labs": [True], "clinical": [True]})
+    ledger = Ledger(present, "x.csv")
+    ledger.exclude([(0, "labs")], "after_cutoff")
+    ledger.exclude([(0, "clinical")], "form_not_designated")
+    table = ledger.table()
+    assert table[["form", "rows_read", "rows_kept", "reason"]].values.tolist() == [
+        ["(all forms)", 1, 0, "after_cutoff: 1"]]
 
 
 def test_reading_validity_rules():

@@ -5,6 +5,7 @@ The pipeline never reads truth.json; these tests do.
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 
 from aidheart.simulate import write_study
 from conftest import SHIPPED_DATA, clean_folder
+from study_model import STUDY
 
 #: Planted fault kind -> the rule that must query it.
 RULE_OF_KIND = {
@@ -117,12 +119,49 @@ def test_no_calendar_dates_in_clean_tables(shipped_run):
         assert not pd.Series(path.read_text().split(",")).str.contains(r"\d{4}-\d{2}-\d{2}").any(), path.name
 
 
-def test_reconciliation_adds_up(shipped_run, truth):
+def raw_row_counts(data_dir) -> dict[str, int]:
+    """Data rows of every raw file, counted with the csv module alone: the export's rows after its header; a
+    monitor file's lines after the blank line that ends its header block and the column-name line."""
+    counts = {}
+    for path in sorted((data_dir / "redcap").glob("AIDHEART_DATA_*.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            counts[f"redcap/{path.name}"] = sum(1 for _ in csv.reader(handle)) - 1
+    for path in sorted((data_dir / "monitor").iterdir()):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        counts[f"monitor/{path.name}"] = len(rows) - rows.index([]) - 2
+    return counts
+
+
+def test_reconciliation_counts_each_raw_row_once(shipped_run):
+    """The file-level lines hold every raw row exactly once; kept + excluded = read on every line."""
     recon = _read(shipped_run, "qc/reconciliation.csv")
     numbers = recon[["rows_read", "rows_kept", "rows_excluded"]].astype(int)
     assert (numbers["rows_read"] == numbers["rows_kept"] + numbers["rows_excluded"]).all()
+    files = recon["level"].eq("file")
+    assert dict(zip(recon.loc[files, "source_file"], numbers.loc[files, "rows_read"])) == raw_row_counts(SHIPPED_DATA)
+    assert recon.loc[files, "source_file"].is_unique
+
+
+def test_every_excluded_row_is_in_the_query_listing_at_its_line(shipped_run):
+    """Rows excluded by a query rule name a query at their source line; after_cutoff excludes no row here."""
+    recon = _read(shipped_run, "qc/reconciliation.csv")
+    queries = _read(shipped_run, "qc/queries.csv")
+    export = recon[recon["level"].eq("file") & recon["form"].eq("(all forms)")].iloc[0]
+    assert export["reason"] == "duplicate_row: 1"
+    duplicate = queries[queries["rule"].eq("duplicate_row")]
+    assert len(duplicate) == 1 and duplicate["source"].iloc[0].startswith(export["source_file"] + ":")
+    for _, line in recon[recon["level"].eq("file") & recon["form"].eq("monitor")].iterrows():
+        for reason in filter(None, line["reason"].split("; ")):
+            rule = reason.split(":")[0]
+            assert ((queries["rule"] == rule) & queries["source"].str.startswith(line["source_file"] + ":")).any()
+
+
+def test_reconciliation_adds_up(shipped_run, truth):
+    recon = _read(shipped_run, "qc/reconciliation.csv")
+    numbers = recon[["rows_read", "rows_kept", "rows_excluded"]].astype(int)
     kept = dict(zip(recon["form"], numbers["rows_kept"]))
-    whole = numbers[recon["form"].eq("(all rows)")].iloc[0]
+    whole = numbers[recon["form"].eq("(all forms)")].iloc[0]
     assert whole["rows_read"] == truth["study"]["n_export_rows"] and whole["rows_excluded"] == 1
     table_of_form = {"enrollment": "subjects", "visit_info": "visits", "inotrope_challenge": "challenge_sessions",
                      "six_minute_walk": "walks", "adverse_events": "adverse_events", "drug_diary": "diary",
@@ -132,8 +171,7 @@ def test_reconciliation_adds_up(shipped_run, truth):
     monitor = numbers[recon["form"].eq("monitor")]
     assert monitor["rows_kept"].sum() == len(_read(shipped_run, "clean/monitor_readings.csv"))
     assert len(monitor) == truth["study"]["n_monitor_files"]
-    duplicate = recon[recon["reason"].str.contains("duplicate_row")]
-    assert len(duplicate) >= 1
+    assert recon["reason"].str.contains("duplicate_row").sum() == 1  # the duplicate is counted once
 
 
 def test_clean_study_gives_no_error_query(tmp_path):
@@ -172,3 +210,18 @@ def test_cutoff_excludes_later_records_everywhere(truth):
     assert set(t["monitor_readings"]["monitor_file"]) <= kept_files
     assert not result.queries["rule"].isin(["after_cutoff", "monitor_unknown_subject",
                                             "monitor_file_not_in_crf"]).any()  # counted, not queried
+
+
+def test_a_monitor_file_naming_another_patient_feeds_no_endpoint(shipped_run, truth):
+    """The planted file whose header names another patient: an error query, no reading kept, the session's
+    primary endpoint missing with the reason."""
+    (fault,) = [f for f in truth["faults"] if f["kind"] == "monitor_patient_id_mismatch"]
+    queries = _read(shipped_run, "qc/queries.csv")
+    hit = queries[queries["rule"].eq("monitor_patient_id_mismatch") & queries["field"].eq(fault["field"])]
+    assert hit[["severity", "category"]].values.tolist() == [["error", "actionable"]]
+    assert fault["field"] not in set(_read(shipped_run, "clean/monitor_readings.csv")["monitor_file"])
+    adeff = _read(shipped_run, "adam/adeff.csv")
+    visit = STUDY.schedule.by_event()[fault["event"]]
+    row = adeff[adeff["SUBJID"].eq(fault["record_id"]) & adeff["AVISIT"].eq(visit.avisit)
+                & adeff["PARAMCD"].eq(STUDY.primary_endpoint.paramcd) & adeff["DTYPE"].eq("")]
+    assert row["AVAL"].tolist() == [""] and "its header names another patient" in row["REASND"].iloc[0]

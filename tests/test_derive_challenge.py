@@ -18,16 +18,18 @@ WEIGHTS = {"Dobutamine": 1, "Milrinone": 10}
 STEP_S = 900  # 15-minute steps
 
 
-def session(record_id, drug, doses, *, present="Y", ci=None, valid=None, start=36000):
+def session(record_id, drug, doses, *, present="Y", excluded="", ci=None, valid=None, start=36000):
     """A challenge session: one reading a minute (30 s past the minute) from its first step to its end.
 
-    ``ci(step)`` gives the cardiac index of readings in a step; ``valid(step, t)`` their validity.
+    ``ci(step)`` gives the cardiac index of readings in a step; ``valid(step, t)`` their validity;
+    ``excluded`` why the cleaning step did not use the file (its readings are then not in the table).
     """
     ci = ci or (lambda step: 2.0 + 0.05 * step)
     valid = valid or (lambda step, t: True)
     sessions = pd.DataFrame({"record_id": [record_id], "event": ["baseline_arm_1"], "ch_day": [1],
                              "drug": [drug], "weight_kg": [80.0], "monitor_file": [f"{record_id}_baseline_arm_1.csv"],
-                             "monitor_file_present": [present], "session_start_clock_s": [start - 120]})
+                             "monitor_file_present": [present], "monitor_file_excluded": [excluded],
+                             "session_start_clock_s": [start - 120]})
     steps = pd.DataFrame({"record_id": record_id, "event": "baseline_arm_1", "step": range(1, len(doses) + 1),
                           "drug": drug, "dose": doses,
                           "start_clock_s": [start + STEP_S * k for k in range(len(doses))],
@@ -37,7 +39,7 @@ def session(record_id, drug, doses, *, present="Y", ci=None, valid=None, start=3
     readings = pd.DataFrame({"record_id": record_id, "event": "baseline_arm_1", "clock_s": times,
                              "ci": [ci(int(k)) for k in step_of], "hr": [80 + 2 * int(k) for k in step_of],
                              "valid": ["Y" if valid(int(k), t) else "N" for k, t in zip(step_of, times)]})
-    if present != "Y":
+    if present != "Y" or excluded:
         readings = readings.iloc[0:0]
     return sessions, steps, readings
 
@@ -100,6 +102,17 @@ def test_single_dose_step_session_and_missing_monitor_file():
     assert inosens["REASND"].tolist() == ["1 dose step(s) at distinct doses performed, fewer than 2",
                                           "monitor file 2_baseline_arm_1.csv missing"]
     assert adstep.loc[adstep["SUBJID"] == "2", "REASND"].tolist() == ["monitor file missing"] * 2
+
+
+def test_a_monitor_file_the_cleaning_excluded_leaves_the_session_missing_with_the_reason():
+    """A file whose header names another patient is present but not used: no step, no slope, and why."""
+    adstep = adstep_of(session("3", "Dobutamine", [2.5, 5.0], excluded="its header names another patient"))
+    assert adstep["REASND"].tolist() == ["monitor file not used: its header names another patient"] * 2
+    assert adstep["MONFILFL"].tolist() == ["Y", "Y"] and adstep["USABLFL"].tolist() == ["N", "N"]
+    inosens = derive_param_slope(adstep, "CISS", "INOSENS", "x")
+    assert math.isnan(inosens.loc[0, "AVAL"])
+    assert inosens.loc[0, "REASND"] == ("0 usable step(s) at distinct doses, fewer than 2 "
+                                        "(every step: monitor file not used: its header names another patient)")
 
 
 def test_step_with_missing_dose_is_left_out_of_the_slope():

@@ -44,7 +44,7 @@ def assert_accounted(result, study: Path) -> None:
     recon = result.reconciliation
     numbers = recon[["rows_read", "rows_kept", "rows_excluded"]].astype(int)
     assert (numbers["rows_read"] == numbers["rows_kept"] + numbers["rows_excluded"]).all()
-    whole = numbers[recon["form"].eq("(all rows)")].iloc[0]
+    whole = numbers[recon["form"].eq("(all forms)")].iloc[0]
     assert whole["rows_read"] == len(export_rows(study))
     monitor = recon["form"].eq("monitor")
     assert set(recon.loc[monitor, "source_file"]) == {f"monitor/{p.name}" for p in (study / "monitor").iterdir()}
@@ -458,7 +458,7 @@ def test_workflow_reads_and_reconciles_an_upper_case_monitor_file(tmp_path):
     row = recon[recon["source_file"].eq(f"monitor/{target.stem}.CSV")]
     assert row[["rows_read", "rows_kept"]].values.tolist() == [[str(len(target.with_suffix(".CSV").read_text()
                                                                          .splitlines()) - 6)] * 2]
-    queries = pd.read_csv(workdir / "results" / "qc" / "queries.csv", dtype=str, keep_default_na=False)
+    queries = pd.read_csv(workdir / "results" / "interim" / "queries" / "clean.csv", dtype=str, keep_default_na=False)
     about = queries[queries["value"].str.lower().eq(target.name)]
     assert not about["rule"].isin(["missing_monitor_file", "monitor_file_not_in_crf"]).any()  # the planted one stays
     assert_no_traceback(workdir, done)
@@ -473,5 +473,5 @@ def test_workflow_stops_at_a_labels_export_with_one_line(tmp_path):
     assert done.returncode != 0
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("AID-HEART: ")]
     assert len(lines) == 1 and lines[0].endswith("export the raw data (codes) from REDCap")
-    assert not (workdir / "results" / "qc" / "queries.csv").exists()
+    assert not (workdir / "results" / "interim" / "queries" / "clean.csv").exists()
     assert_no_traceback(workdir, done)

@@ -194,7 +194,9 @@ def test_duplicate_rows(study):
     result = clean_folder(study)
     assert ("duplicate_row", "", "warning") in rules(result)
     recon = result.reconciliation
-    assert recon.loc[recon["form"].eq("visit_info"), "reason"].tolist() == ["duplicate_row: 1"]
+    file_line = recon[recon["level"].eq("file") & recon["form"].eq("(all forms)")]
+    assert file_line[["rows_excluded", "reason"]].values.tolist() == [[1, "duplicate_row: 1"]]
+    assert not recon["reason"].str.contains("duplicate_row").iloc[1:].any()  # counted once, at the file level
 
 
 def test_conflicting_duplicate_key(study):
@@ -296,12 +298,19 @@ def test_monitor_start_not_matching_the_crf(study):
 
 
 def test_monitor_patient_id_mismatch(study):
-    """Queried at the header line; the header's value is never copied (a device may hold an MRN there)."""
+    """An error at the header line; the readings are not used, and the challenge table says why; the header's
+    value is never copied (a device may hold an MRN there)."""
     target = next((study / "monitor").glob("*_baseline_arm_1.csv"))
     record_id = target.name.split("_")[0]
     target.write_text(target.read_text().replace(f"Patient ID,{record_id}", "Patient ID,4242"))
     result = clean_folder(study)
     query = result.queries[result.queries["rule"].eq("monitor_patient_id_mismatch")]
     assert query[["record_id", "field", "value", "severity", "source"]].values.tolist() == [
-        [record_id, target.name, "", "warning", f"monitor/{target.name}:2"]]
+        [record_id, target.name, "", "error", f"monitor/{target.name}:2"]]
     assert "4242" not in query["message"].iloc[0]
+    assert target.name not in set(result.tables["monitor_readings"]["monitor_file"])
+    sessions = result.tables["challenge_sessions"].set_index("monitor_file")
+    assert sessions.loc[target.name, ["monitor_file_present", "monitor_file_excluded"]].tolist() == [
+        "Y", "its header names another patient"]
+    recon = result.reconciliation.set_index("source_file").loc[f"monitor/{target.name}"]
+    assert recon["rows_kept"] == 0 and recon["reason"] == f"monitor_patient_id_mismatch: {recon['rows_read']}"

@@ -31,8 +31,10 @@ ANALYSIS_CAPTIONS = (
     "Code revision and data cut-off", "Package versions", "Configuration of the run",
     "Input files and their SHA-256 digests",
 )
-DATA_QUALITY_CAPTIONS = ("Queries by severity", "Queries by form, rule and severity", "Queries by subject",
-                         "Rows read = kept + excluded", "Query listing")
+DATA_QUALITY_CAPTIONS = ("Actionable queries by severity", "Actionable queries by the form that owns them",
+                         "Actionable queries by subject", "Device and derivation notes by rule",
+                         "Raw rows read = kept + excluded", "Form records of the kept export rows",
+                         "Query listing: actionable queries", "Notes listing: device and derivation notes")
 
 
 def _text(html: str) -> str:

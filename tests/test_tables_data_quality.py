@@ -7,40 +7,67 @@ import pandas as pd
 from aidheart.tables.markdown import column_alignment, show_table
 from aidheart.tables.provenance import config_table, input_files_table, run_table
 from aidheart.tables.data_quality import (
-    by_form_rule, by_severity, by_subject, combine_queries, query_listing, reconciliation_table,
+    by_form_rule, by_severity, by_status, by_subject, has_status, notes, notes_by_rule, open_queries, query_listing,
+    reconciliation_table, reconciliation_totals, resolved, shown_source,
 )
 
-QUERIES = pd.DataFrame({
-    "record_id": ["1002", "1003", "1003"], "event": ["baseline_arm_1", "week_4_arm_1", ""],
-    "form": ["labs", "labs", "monitor"], "field": ["crp", "anc", "x.csv"], "instance": ["", "", ""],
-    "value": ["-1", "99", "2"], "rule": ["impossible_value", "out_of_range", "low_signal_quality"],
-    "severity": ["error", "warning", "warning"], "source": ["a", "b", "c"], "message": ["m|1", "m2", "m3"],
+EXPORT = "redcap/AIDHEART_DATA_2026-05-24_1048.csv"
+#: A listing as rule query_listing writes it: two actionable queries, one device note, one resolved query.
+LISTING = pd.DataFrame({
+    "query_id": ["Q1", "Q2", "Q3", "Q4"], "status": ["new", "still open", "new", "resolved"],
+    "category": ["actionable", "actionable", "note", "actionable"],
+    "record_id": ["1002", "1003", "1003", "1004"], "event": ["baseline_arm_1", "week_4_arm_1", "week_4_arm_1", ""],
+    "form": ["labs", "", "monitor", "labs"], "owner_form": ["labs", "", "inotrope_challenge", "labs"],
+    "field": ["crp", "", "1003_week_4_arm_1.csv", "anc"], "instance": ["", "", "", "2"],
+    "value": ["-1", "", "2", "99"], "rule": ["impossible_value", "duplicate_row", "low_signal_quality", "out_of_range"],
+    "severity": ["error", "warning", "warning", "error"],
+    "source": [f"{EXPORT}:18", f"{EXPORT}:20; {EXPORT}:21", "monitor/1003_week_4_arm_1.csv:35", f"{EXPORT}:9"],
+    "message": ["crp = '-1' | impossible", "the whole row appears twice", "2 reading(s) invalid", "anc high"],
 })
 
 
-def test_summaries_by_severity_form_and_subject():
-    listing = combine_queries({"cleaning": QUERIES})
-    assert by_severity(listing).values.tolist() == [["error", 1, 1], ["warning", 2, 1]]
-    assert by_form_rule(listing)["Rule"].tolist() == ["impossible_value", "out_of_range", "low_signal_quality"]
-    subjects = by_subject(listing)
-    assert subjects.loc[0].tolist() == ["1003", 2, 0, 2, "labs, monitor"]
-    whole = combine_queries({"cleaning": QUERIES.assign(form=["", "labs", "monitor"])})
-    assert by_form_rule(whole)["Form"].tolist()[0] == "(whole record)"
+def test_the_listing_splits_into_open_queries_notes_and_resolved():
+    assert open_queries(LISTING)["query_id"].tolist() == ["Q1", "Q2"]
+    assert notes(LISTING)["query_id"].tolist() == ["Q3"]
+    assert resolved(LISTING)["query_id"].tolist() == ["Q4"]
+    assert has_status(LISTING) and not has_status(LISTING.assign(status=""))
 
 
-def test_listing_is_sorted_and_pipe_safe():
-    listing = query_listing(combine_queries({"cleaning": QUERIES}))
-    assert listing["Subject"].tolist() == ["1002", "1003", "1003"]
-    assert listing.loc[0, "Message"] == "m/\u200b1"
-    assert listing.loc[0, "Event · form · field"].replace("\u200b", "") == "baseline_arm_1 · labs · crp"
-    assert listing.loc[1, "Event · form · field"].replace("\u200b", "") == "monitor · x.csv"
-    assert listing.loc[0, "Value"] == "-1"
+def test_summaries_by_severity_owner_form_and_subject():
+    actionable = open_queries(LISTING)
+    assert by_severity(actionable).values.tolist() == [["error", 1, 1], ["warning", 1, 1]]
+    assert by_form_rule(actionable)[["Form", "Rule"]].values.tolist() == [["(whole record)", "duplicate_row"],
+                                                                         ["labs", "impossible_value"]]
+    assert by_subject(actionable).values.tolist() == [["1002", 1, 1, 0, "labs"], ["1003", 1, 0, 1, "(whole record)"]]
 
 
-def test_reconciliation_checks_read_equals_kept_plus_excluded():
-    rows = pd.DataFrame({"source_file": ["redcap/x.csv", "monitor/y.csv"], "form": ["labs", "monitor"],
-                         "rows_read": [10, 5], "rows_kept": [9, 5], "rows_excluded": [1, 1], "reason": ["dup", None]})
-    assert reconciliation_table(rows)["Balanced"].tolist() == ["yes", "NO"]
+def test_notes_and_status_counts():
+    assert notes_by_rule(notes(LISTING)).values.tolist() == [["low_signal_quality", 1, 1, 1]]
+    assert by_status(LISTING).values.tolist() == [["new", 1, 1, 2], ["still open", 1, 0, 1], ["resolved", 1, 0, 1]]
+
+
+def test_listing_shows_cells_as_recorded_with_the_source_line():
+    listing = query_listing(open_queries(LISTING), with_status=True)
+    assert list(listing.columns) == ["Query (source)", "Status", "Subject", "Event · form · field", "Severity",
+                                     "Rule: message"]
+    assert listing.loc[0].tolist() == ["Q1 (export:18)", "new", "1002", "baseline_arm_1 · labs · crp = -1", "error",
+                                       "impossible_value: crp = '-1' / impossible"]
+    assert listing.loc[1, "Query (source)"] == "Q2 (export:20; export:21)"
+    shown = query_listing(notes(LISTING), with_severity=False)
+    assert list(shown.columns) == ["Query (source)", "Subject", "Event · form · field", "Rule: message"]
+    assert shown.loc[0, "Event · form · field"] == "week_4_arm_1 · monitor · 1003_week_4_arm_1.csv"  # a count: no value
+    assert query_listing(resolved(LISTING)).loc[0, "Event · form · field"] == "labs · anc #2 = 99"
+    assert shown_source("adam/adeff.csv") == "adam/adeff.csv" and shown_source(EXPORT) == "export"
+
+
+def test_reconciliation_checks_read_equals_kept_plus_excluded_and_totals_count_each_row_once():
+    rows = pd.DataFrame({"source_file": [EXPORT, EXPORT, "monitor/y.csv"], "level": ["file", "form", "file"],
+                         "form": ["(all forms)", "labs", "monitor"], "rows_read": [10, 8, 5],
+                         "rows_kept": [9, 8, 5], "rows_excluded": [1, 0, 1], "reason": ["dup", None, None]})
+    assert reconciliation_table(rows, "file")["Balanced"].tolist() == ["yes", "NO"]
+    assert reconciliation_table(rows, "form")["Form"].tolist() == ["labs"]
+    totals = reconciliation_totals(rows).set_index("Source")
+    assert totals.loc["REDCap export", ["Files", "Read", "Kept", "Excluded"]].tolist() == [1, 10, 9, 1]
 
 
 def test_provenance_tables():

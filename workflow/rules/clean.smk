@@ -1,6 +1,8 @@
 # Clean: validate the REDCap export against its dictionary, de-identify, convert
-# dates to study days, apply the cut-off, join the monitor sessions, and write
-# the clean tables, the query listing and the row reconciliation.
+# dates to study days, apply the cut-off, join the monitor sessions, check the
+# forms against each other and the visit schedule, and write the clean tables, the
+# cleaning's queries (joined into the one listing by rule query_listing) and the
+# row reconciliation.
 
 
 rule clean_tables:
@@ -11,7 +13,7 @@ rule clean_tables:
         sessions=monitor_part_files("sessions"),
     output:
         **clean_outputs(),
-        queries=report(f"{QC}/queries.csv", caption=caption("queries"), category="Data quality"),
+        queries=f"{QUERY_PARTS}/clean.csv",
         reconciliation=f"{QC}/reconciliation.csv",
     log:
         f"{LOGS}/clean/clean_tables.log",

@@ -23,6 +23,8 @@ CLEAN = f"{RESULTS}/clean"
 # first when both cores are asked for, so a re-run after new data ends sooner.
 CRITICAL_PATH_PRIORITY = 10
 QC = f"{RESULTS}/qc"
+# Each stage's queries, before rule query_listing joins them into the study team's listing.
+QUERY_PARTS = f"{RESULTS}/interim/queries"
 # Output folders of the later stages (one place, so the include order does not matter).
 ADAM = f"{RESULTS}/adam"
 STATS = f"{RESULTS}/stats"
@@ -91,9 +93,29 @@ def monitor_part_files(kind):
 
 
 def cleaning_settings():
-    """The config keys the cleaning job uses (so that other keys do not re-run it)."""
+    """The config keys the cleaning job uses (so that other keys, the previous listing's among them, do not re-run
+    it)."""
     keys = ("visits", "inotrope_dose_range", "free_text_safe", "challenge")
-    return {**{key: config[key] for key in keys}, "cutoff_date": CUTOFF_DATE}
+    grace = {"ae_action_grace_days": config["queries"]["ae_action_grace_days"]}
+    return {**{key: config[key] for key in keys}, "cutoff_date": CUTOFF_DATE, "queries": grace}
+
+
+def previous_listing():
+    """The previous run's query listing (config queries.previous_listing) as a one-file list, or [] when unset.
+
+    A relative path is taken from the repository folder, as data_dir is. A file that does not exist, or that is
+    this run's own listing, stops the workflow with one line.
+    """
+    name = config["queries"]["previous_listing"]
+    if not name:
+        return []
+    path = Path(workflow.basedir) / name
+    if not path.is_file():
+        sys.exit(f"AID-HEART: config key 'queries.previous_listing': {name} is not a file")
+    if path.resolve() == Path(f"{QC}/queries.csv").resolve():
+        sys.exit(f"AID-HEART: config key 'queries.previous_listing': {name} is this run's own listing; "
+                 "copy it outside results/ and name the copy")
+    return [str(path)]
 
 
 def clean_outputs():

@@ -1,12 +1,11 @@
 # Derivation: clean tables -> ADaM analysis datasets. ADSL first (from the clean
 # tables alone), then the datasets that take their subjects from it: ADSTEP (per
 # challenge step) -> ADEFF (efficacy BDS); ADLB (safety labs BDS), ADAE, ADEX; plus
-# the derivation queries (challenge steps and sessions that give no value).
+# the derivation queries (challenge steps and sessions that give no value), which rule
+# query_listing joins into the one listing.
 
-# The analysis datasets and derivation queries (targets of `snakemake`, see all_targets()).
-DERIVE_OUTPUTS = [f"{ADAM}/{name}.csv" for name in ("adsl", "adstep", "adeff", "adlb", "adae", "adex")] + [
-    f"{QC}/derive_queries.csv"
-]
+# The analysis datasets (targets of `snakemake`, see all_targets()).
+DERIVE_OUTPUTS = [f"{ADAM}/{name}.csv" for name in ("adsl", "adstep", "adeff", "adlb", "adae", "adex")]
 
 
 rule derive_adsl:
@@ -133,7 +132,7 @@ rule derive_queries:
         adstep=f"{ADAM}/adstep.csv",
         adeff=f"{ADAM}/adeff.csv",
     output:
-        queries=f"{QC}/derive_queries.csv",
+        queries=f"{QUERY_PARTS}/derive.csv",
     log:
         f"{LOGS}/derive/queries.log",
     params:

@@ -59,7 +59,6 @@ rule render_data_quality:
         f"{REPORT_SOURCES}/_quarto.yml",
         qmd=f"{REPORT_SOURCES}/data_quality.qmd",
         queries=f"{QC}/queries.csv",
-        derive_queries=f"{QC}/derive_queries.csv",
         reconciliation=f"{QC}/reconciliation.csv",
     output:
         html=REPORT_OUTPUTS["data_quality_html"],

@@ -3,7 +3,9 @@
 Rules
 -----
 - Sessions: one row per challenge form; the monitor file is matched by its
-  session key (:func:`aidheart.clean.monitor_files.session_key`).
+  session key (:func:`aidheart.clean.monitor_files.session_key`);
+  ``monitor_file_excluded`` says why a file that is present is not used (its
+  readings are not in the readings table), empty otherwise.
 - Steps: step k has a dose or a start; it ends where the next step starts, the
   last at ``ch_end``. Clock times are seconds after midnight.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from aidheart.clean.decode import labels
-from aidheart.clean.monitor_files import session_key
+from aidheart.clean.monitor_files import EXCLUSION_TEXT, session_key
 from aidheart.clean.reference import day_column
 from aidheart.clean.studyday import clock_seconds
 
@@ -21,11 +23,17 @@ N_STEPS = 4
 
 
 def sessions(rows: pd.DataFrame, dictionary, reference, monitor_sessions: pd.DataFrame) -> pd.DataFrame:
-    """One row per challenge form; facts of the monitor file used for the session joined by its key."""
+    """One row per challenge form; facts of the monitor file used for the session joined by its key.
+
+    ``monitor_sessions`` has the monitor job's session columns and ``excluded``, the rule that
+    excluded the file (empty when its readings are used).
+    """
     files = rows["ch_monitor_file"] if "ch_monitor_file" in rows else pd.Series("", index=rows.index)
-    starts = monitor_sessions.set_index(monitor_sessions["monitor_file"].map(session_key))["start_clock_s"]
+    by_key = monitor_sessions.set_index(monitor_sessions["monitor_file"].map(session_key))
+    starts = by_key["start_clock_s"]
     keys = files.map(session_key)
     present = keys.isin(set(starts.index)) & files.ne("")
+    excluded = keys.map(by_key["excluded"].map(lambda rule: EXCLUSION_TEXT.get(rule, rule))).fillna("")
     return pd.DataFrame({
         "record_id": rows["record_id"],
         "event": rows["redcap_event_name"],
@@ -34,6 +42,7 @@ def sessions(rows: pd.DataFrame, dictionary, reference, monitor_sessions: pd.Dat
         "weight_kg": rows["ch_weight"],
         "monitor_file": files,
         "monitor_file_present": present.map({True: "Y", False: "N"}).astype(str),
+        "monitor_file_excluded": excluded.where(present, "").astype(str),
         "session_start_clock_s": pd.to_numeric(keys.map(starts), errors="coerce").astype("Int64"),
     })
 

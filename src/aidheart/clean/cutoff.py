@@ -58,12 +58,23 @@ def records_after_cutoff(data: pd.DataFrame, cutoff: dt.date | None) -> set[str]
     return set(screening.loc[late, "record_id"])
 
 
+def export_date(export_path) -> dt.date | None:
+    """The export date in the export's file name (REDCap's ``AIDHEART_DATA_YYYY-MM-DD_HHMM.csv``), else None."""
+    match = F.EXPORT_FILE_PATTERN.match(Path(export_path).name)
+    return dt.date.fromisoformat(match.group(1)) if match else None
+
+
+def data_end(cutoff: dt.date | None, export_path) -> dt.date | None:
+    """The last day the data can show: the cut-off when configured, else the export date."""
+    return cutoff if cutoff is not None else export_date(export_path)
+
+
 def cutoff_after_export(cutoff: dt.date | None, export_path, source: str) -> list[dict]:
     """The ``cutoff_after_export`` warning (module notes) as a one-query list, logged once; else ``[]``."""
-    match = F.EXPORT_FILE_PATTERN.match(Path(export_path).name)
-    if cutoff is None or match is None or cutoff <= dt.date.fromisoformat(match.group(1)):
+    exported = export_date(export_path)
+    if cutoff is None or exported is None or cutoff <= exported:
         return []
-    message = (f"the data cut-off {cutoff} (config cutoff_date) is after the export date {match.group(1)}; "
+    message = (f"the data cut-off {cutoff} (config cutoff_date) is after the export date {exported}; "
                "data after the export are not in it, so set the cut-off on or before the export date")
     logging.getLogger(__name__).warning("%s: %s", source, message)
     return [query("cutoff_after_export", WARNING, message, field="cutoff_date", value=str(cutoff),

@@ -17,6 +17,9 @@ Rules
   the export (or excluded); its readings are not used.
 - ``monitor_unknown_event`` (error): a file named for an event that is not a
   challenge visit of the project; readings not used.
+- ``monitor_patient_id_mismatch`` (error, raised by the monitor job): the file's
+  header names another patient than its file name; its readings are not used, and
+  the session's challenge form says why (``monitor_file_excluded``).
 - ``monitor_file_not_in_crf`` (warning): a file no challenge form names; its
   readings are kept.
 - ``monitor_start_mismatch`` (warning): the session start is not on the
@@ -37,6 +40,10 @@ from aidheart.ingest.monitor import session_of
 from aidheart.ingest.monitor_checks import LISTED_TIMES, clock_text
 from aidheart.ingest.queries import ERROR, WARNING, query
 from aidheart.ingest.redcap import LINE
+
+
+#: Why a session's file was not used, as the challenge table says it (exclusion rule -> text).
+EXCLUSION_TEXT = {"monitor_patient_id_mismatch": "its header names another patient"}
 
 
 def session_key(file_name: str) -> str:
@@ -104,6 +111,8 @@ def check_monitor_files(crf: pd.DataFrame, monitor_sessions: pd.DataFrame, recor
             queries.append(_file_query(session, "monitor_unknown_event", ERROR,
                                        f"event {session['event']} has no inotrope challenge; readings not used"))
             excluded[name] = "monitor_unknown_event"
+        elif session["patient_id_matches"] == "N":
+            excluded[name] = "monitor_patient_id_mismatch"  # the monitor job's error query says so
         elif key not in named:
             queries.append(_file_query(session, "monitor_file_not_in_crf", WARNING,
                                        "no challenge form names this file; readings kept under the file name"))

@@ -1,33 +1,54 @@
-"""Row accounting: for each source file and form, rows read = rows kept + rows excluded.
+"""Row accounting: where every raw row went, each row counted once.
 
-The ledger has one entry per (export row, form present in it) and per monitor
-file; an entry is kept (``reason`` empty) or excluded with the rule or reason
-that excluded it (a query rule, or ``after_cutoff``). Reasons of a group are
-listed ``rule: count``, ``;``-separated. The first line, form ``(all rows)``,
-counts the export's rows: a row is kept when any of its forms is kept.
+The reconciliation has two levels (column ``level``):
+
+- ``file``: one line per source file, counting its raw rows once each: the export's
+  data rows (form ``(all forms)``), a monitor file's reading lines (form
+  ``monitor``). A row is *kept* when at least one of its forms is kept; it is
+  *excluded* otherwise, with the reason that excluded it (a query rule, or
+  ``after_cutoff``); a row whose forms were excluded for different reasons is
+  counted under the first of them in export-column order. A row holding no form
+  data is excluded as ``no_form_data`` (it has nothing to carry).
+- ``form``: the form records of the export rows the file level *keeps*, one line
+  per form: a kept row may still lose one of its forms (``form_not_designated``,
+  ``after_cutoff`` of that form's date). Rows excluded whole are counted at the
+  file level alone, so no exclusion is counted twice.
+
+``rows_read = rows_kept + rows_excluded`` on every line; the file-level lines of
+the export add up to its data rows. Reasons of a line are listed ``rule: count``,
+``;``-separated, in alphabetical order.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-COLUMNS = ("source_file", "form", "rows_read", "rows_kept", "rows_excluded", "reason")
+COLUMNS = ("source_file", "level", "form", "rows_read", "rows_kept", "rows_excluded", "reason")
+FILE, FORM = "file", "form"
+#: The form of the export's file-level line.
+ALL_FORMS = "(all forms)"
+NO_FORM_DATA = "no_form_data"
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    return "; ".join(f"{reason}: {n}" for reason, n in sorted(counts.items()) if reason and n)
 
 
 class Ledger:
-    """Where every raw row went."""
+    """Where every raw row went: one entry per (export row, form present in it), and per monitor file."""
 
     def __init__(self, present: pd.DataFrame, source: str):
         stacked = present.stack()
-        pairs = stacked[stacked].index.tolist()
-        empty = present.index[~present.any(axis=1)] if len(present.columns) else present.index
-        pairs += [(index, "(no form data)") for index in empty]
         self.source = source
-        self.reason: dict[tuple[int, str], str] = {pair: "" for pair in pairs}
+        self.rows = list(present.index)
+        self.reason: dict[tuple[int, str], str] = {pair: "" for pair in stacked[stacked].index.tolist()}
+        self.row_reason: dict[int, str] = {}
         self.files: list[dict] = []
 
     def exclude_rows(self, rows: dict[int, str]) -> None:
-        """Exclude every form of the given rows (first reason wins)."""
+        """Exclude the given rows whole, every form of them (first reason wins)."""
+        for index, reason in rows.items():
+            self.row_reason.setdefault(index, reason)
         for (index, form), reason in self.reason.items():
             if index in rows and not reason:
                 self.reason[(index, form)] = rows[index]
@@ -44,34 +65,42 @@ class Ledger:
     def add_file(self, source_file: str, form: str, read: int, kept: int, reasons: dict[str, int]) -> None:
         self.files.append({"source_file": source_file, "form": form, "read": read, "kept": kept, "reasons": reasons})
 
-    def _whole_rows(self) -> tuple:
-        """The export as a whole (form ``(all rows)``): a row is kept when any of its forms is kept."""
-        by_row: dict[int, list[str]] = {}
+    def row_outcomes(self) -> dict[int, str]:
+        """Each export row -> ``""`` (kept: one of its forms is) or the reason it was excluded (module notes)."""
+        by_row: dict[int, list[str]] = {index: [] for index in self.rows}
         for (index, _), reason in self.reason.items():
-            by_row.setdefault(index, []).append(reason)
-        kept = sum("" in reasons for reasons in by_row.values())
-        counts: dict[str, int] = {}
-        for reasons in by_row.values():
-            if "" not in reasons:
-                counts[reasons[0]] = counts.get(reasons[0], 0) + 1
-        text = "; ".join(f"{r}: {n}" for r, n in sorted(counts.items()))
-        return (self.source, "(all rows)", len(by_row), kept, len(by_row) - kept, text)
+            by_row[index].append(reason)
+        outcomes = {}
+        for index, reasons in by_row.items():
+            if index in self.row_reason:
+                outcomes[index] = self.row_reason[index]
+            elif not reasons:
+                outcomes[index] = NO_FORM_DATA
+            else:
+                outcomes[index] = "" if "" in reasons else reasons[0]
+        return outcomes
 
     def table(self) -> pd.DataFrame:
-        """The reconciliation, one row per (source file, form)."""
-        rows = [self._whole_rows()]
+        """The reconciliation (:data:`COLUMNS`): the export's file line, its form lines, then each monitor file."""
+        outcomes = self.row_outcomes()
+        excluded: dict[str, int] = {}
+        for outcome in outcomes.values():
+            if outcome:
+                excluded[outcome] = excluded.get(outcome, 0) + 1
+        n_excluded = sum(excluded.values())
+        rows = [(self.source, FILE, ALL_FORMS, len(outcomes), len(outcomes) - n_excluded, n_excluded,
+                 _reasons(excluded))]
         groups: dict[str, dict[str, int]] = {}
-        for (_, form), reason in self.reason.items():
-            groups.setdefault(form, {}).setdefault(reason, 0)
-            groups[form][reason] += 1
+        for (index, form), reason in self.reason.items():
+            if outcomes[index]:
+                continue  # the row is excluded whole: counted once, at the file level
+            counts = groups.setdefault(form, {})
+            counts[reason] = counts.get(reason, 0) + 1
         for form in sorted(groups):
             counts = groups[form]
-            read = sum(counts.values())
-            kept = counts.get("", 0)
-            reasons = "; ".join(f"{r}: {n}" for r, n in sorted(counts.items()) if r)
-            rows.append((self.source, form, read, kept, read - kept, reasons))
+            read, kept = sum(counts.values()), counts.get("", 0)
+            rows.append((self.source, FORM, form, read, kept, read - kept, _reasons(counts)))
         for entry in sorted(self.files, key=lambda e: (e["source_file"], e["form"])):
-            reasons = "; ".join(f"{r}: {n}" for r, n in sorted(entry["reasons"].items()) if n)
-            rows.append((entry["source_file"], entry["form"], entry["read"], entry["kept"],
-                         entry["read"] - entry["kept"], reasons))
+            rows.append((entry["source_file"], FILE, entry["form"], entry["read"], entry["kept"],
+                         entry["read"] - entry["kept"], _reasons(entry["reasons"])))
         return pd.DataFrame(rows, columns=list(COLUMNS))

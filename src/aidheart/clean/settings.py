@@ -18,6 +18,7 @@ class CleanSettings:
     dose_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     free_text_safe: frozenset[str] = frozenset()
     monitor_start_tolerance_min: float = 30.0
+    ae_action_grace_days: int = 1
 
     @classmethod
     def from_config(cls, config: dict) -> CleanSettings:
@@ -25,7 +26,8 @@ class CleanSettings:
         ranges = {drug: (float(low), float(high)) for drug, (low, high) in config["inotrope_dose_range"].items()}
         return cls(visits=visits_from_config(config["visits"]), cutoff=cutoff, dose_ranges=ranges,
                    free_text_safe=frozenset(config.get("free_text_safe", ())),
-                   monitor_start_tolerance_min=float(config["challenge"].get("monitor_start_tolerance_minutes", 30)))
+                   monitor_start_tolerance_min=float(config["challenge"].get("monitor_start_tolerance_minutes", 30)),
+                   ae_action_grace_days=int(config["queries"]["ae_action_grace_days"]))
 
     @property
     def event_forms(self) -> dict[str, tuple[str, ...]]:

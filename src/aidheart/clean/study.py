@@ -10,7 +10,8 @@ Order of the steps (each is a function of this package):
 4. value rules (types, choices, ranges, required, doses); error values -> empty;
 5. reference dates and study days; visit windows; the cut-off;
 6. the CRF joined with the monitor files; the clean tables; the reconciliation;
-7. identifier values withheld from the query listing.
+7. checks across forms (:mod:`.cross_form`), visits and forms missed (:mod:`.missed_visits`);
+8. identifier values withheld from the query listing.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import pandas as pd
 from aidheart import formats as F
 from aidheart.clean import challenge, deid, monitor_files, structure, tables
 from aidheart.clean.coded import assert_raw_codes
-from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, cutoff_after_export, records_after_cutoff
+from aidheart.clean.cross_form import cross_form_queries
+from aidheart.clean.cutoff import AFTER_CUTOFF, after_cutoff, cutoff_after_export, data_end, records_after_cutoff
 from aidheart.clean.field_checks import Findings, validate_values
 from aidheart.clean.identifier_scan import IdentifierScan
 from aidheart.clean.layout import field_columns, form_columns, forms_present
+from aidheart.clean.missed_visits import schedule_queries
 from aidheart.clean.reconcile import Ledger
 from aidheart.clean.reference import reference_dates
 from aidheart.clean.settings import CleanSettings
@@ -138,7 +141,7 @@ def _monitor(data, ledger, monitor: MonitorParts, settings, source) -> tuple[pd.
         ledger.add_file(f"monitor/{name}", "monitor", read, kept, reasons)
     duplicate = {name for name, reason in excluded.items() if reason == "monitor_duplicate_file"}
     sessions = monitor.sessions[~monitor.sessions["monitor_file"].isin(duplicate)]
-    return readings, sessions, queries
+    return readings, sessions.assign(excluded=sessions["monitor_file"].map(lambda n: excluded.get(n, ""))), queries
 
 
 def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: CleanSettings,
@@ -223,17 +226,21 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
 
     readings, sessions, monitor_q = _monitor(data, ledger, monitor, settings, source)
     queries += monitor_q + monitor.queries.to_dict("records")
-    built = build_tables(data, ledger, dictionary, reference, age, readings, sessions, settings, findings.masked)
-    visit_rows = _kept(data, ledger, F.FORM_VISIT)
-    queries += window_queries(visit_rows, built["visits"].set_index(visit_rows.index), source)
+    kept = {form: _kept(data, ledger, form) for form in F.FORM_FIELDS}
+    built = build_tables(kept, dictionary, reference, age, readings, sessions, settings, findings.masked)
+    queries += window_queries(kept[F.FORM_VISIT], built["visits"].set_index(kept[F.FORM_VISIT].index), source)
+    queries += cross_form_queries(kept, reference, source, settings.ae_action_grace_days)
+    end = data_end(settings.cutoff, export_path)
+    if end is not None:
+        end_name = "the export date" if settings.cutoff is None else "the cut-off"
+        queries += schedule_queries(kept, reference, settings.visits, end, end_name, source)
     queries = deid.withhold_identifiers(queries, scan)
     listing = pd.DataFrame(sorted(queries, key=sort_key), columns=list(QUERY_COLUMNS)).fillna("")
     return CleanResult(built, listing.astype(str), ledger.table())
 
 
-def build_tables(data, ledger, dictionary, reference, age, readings, monitor_sessions, settings, masked) -> dict:
-    """Every clean table from the kept rows (see :mod:`aidheart.clean.tables`)."""
-    kept = {form: _kept(data, ledger, form) for form in F.FORM_FIELDS}
+def build_tables(kept, dictionary, reference, age, readings, monitor_sessions, settings, masked) -> dict:
+    """Every clean table from the kept rows of each form (``kept``; see :mod:`aidheart.clean.tables`)."""
     subjects = tables.subjects(kept[F.FORM_ENROLLMENT], dictionary, reference, age)
     enrolled = subjects.loc[subjects["enrolled"].eq("Y"), "record_id"]
     return {

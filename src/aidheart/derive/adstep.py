@@ -27,8 +27,9 @@ from aidheart.derive.visits import derive_vars_avisit
 from aidheart.derive.vis import compute_vis
 from aidheart.study import Schedule
 
-#: Session columns carried onto each step (clean challenge_sessions) -> ADSTEP name.
-SESSION_VARS = {"ch_day": "ch_day", "monitor_file": "MONFILE", "monitor_file_present": "MONFILFL"}
+#: Session columns carried onto each step (clean challenge_sessions) -> ADSTEP name (or a working column).
+SESSION_VARS = {"ch_day": "ch_day", "monitor_file": "MONFILE", "monitor_file_present": "MONFILFL",
+                "monitor_file_excluded": "monitor_file_excluded"}
 
 
 def build_adstep(sessions: pd.DataFrame, steps: pd.DataFrame, readings: pd.DataFrame, adsl: pd.DataFrame, *,
@@ -57,7 +58,9 @@ def build_adstep(sessions: pd.DataFrame, steps: pd.DataFrame, readings: pd.DataF
         ``[WSTTM, WENTM)`` its last ``steady_state_minutes``; ``WREADN``/``WVALIDN`` the
         readings/valid readings there; ``CISS``/``HRSS`` their medians; ``USABLFL`` and
         the ``REASND`` of an unusable step; ``MONFILE``/``MONFILFL`` the session's
-        monitor file and whether it was found. ``SRCDOM``/``SRCSEQ``: the step's row
+        monitor file and whether it was found (a file found but excluded by the cleaning
+        step, e.g. its header names another patient, leaves every step unusable with that
+        reason). ``SRCDOM``/``SRCSEQ``: the step's row
         of ``challenge_steps``; a session with no step rows keeps one record with
         ``STEP`` missing, its reason, and its row of ``challenge_sessions``.
     """

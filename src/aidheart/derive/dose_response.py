@@ -18,6 +18,8 @@ SESSION_VARS = [*SESSION_KEYS, "day"]
 
 def _step_reasons(steps: pd.DataFrame) -> str:
     unusable = steps[steps["USABLFL"] != "Y"]
+    if len(unusable) == len(steps) > 1 and unusable["REASND"].nunique() == 1:
+        return f"every step: {unusable['REASND'].iloc[0]}"
     return "; ".join(f"step {step:g}: {reason}" if pd.notna(step) else str(reason)
                      for step, reason in zip(unusable["STEP"], unusable["REASND"]))
 

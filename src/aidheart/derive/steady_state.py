@@ -71,12 +71,15 @@ def derive_vars_usable(steps: pd.DataFrame, min_valid_readings: int, steady_stat
 
     Notes
     -----
-    A step is usable when its monitor file is present, its dose (and so VIS),
-    start and end are known, and its window holds at least ``min_valid_readings``
-    valid readings. The reason of an unusable step is the first failing rule in
-    that order; the steady-state values of an unusable step are set missing.
+    A step is usable when its monitor file is present and not excluded by the
+    cleaning step (``monitor_file_excluded``, the reason, when the column is given),
+    its dose (and so VIS), start and end are known, and its window holds at least
+    ``min_valid_readings`` valid readings. The reason of an unusable step is the first
+    failing rule in that order; the steady-state values of an unusable step are set
+    missing.
     """
     file_missing = steps["MONFILFL"] != "Y"
+    why_excluded = steps.get("monitor_file_excluded", pd.Series("", index=steps.index)).fillna("").astype(str)
     no_step = steps["step"].isna()
     no_dose = steps["VIS"].isna()
     no_times = steps["WSTTM"].isna() | steps["WENTM"].isna()
@@ -86,6 +89,7 @@ def derive_vars_usable(steps: pd.DataFrame, min_valid_readings: int, steady_stat
     reason = pd.Series(pd.NA, index=steps.index, dtype="string")
     for condition, text in reversed([
         (file_missing, "monitor file missing"),
+        (why_excluded.ne(""), "monitor file not used: " + why_excluded),
         (no_step, "no dose steps recorded"),
         (no_dose, "dose or drug missing"),
         (no_times, "step start or end time missing"),

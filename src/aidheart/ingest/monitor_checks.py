@@ -18,11 +18,15 @@ Invalid readings stay in the readings table (``valid = N``); each rule gives one
 warning per session naming how many readings and the first
 :data:`LISTED_TIMES` times.
 
-Header and file checks (warnings):
+Header and file checks:
 
-- ``monitor_patient_id_mismatch``: the ``Patient ID`` is not the record id of
-  the file name. The header's value is not copied anywhere: a device may hold
-  an MRN there, and this job cannot tell.
+- ``monitor_patient_id_mismatch`` (error): the ``Patient ID`` is not the record id
+  of the file name, so the readings may be another patient's; the cleaning step
+  does not use them (:mod:`aidheart.clean.monitor_files`). The header's value is
+  not copied anywhere: a device may hold an MRN there, and this job cannot tell.
+
+Warnings:
+
 - ``monitor_invalid_start``: the session start is not a date-time.
 - ``monitor_invalid_interval``: the sampling interval is not a positive number.
 - ``sampling_interval_mismatch``: the readings' median spacing (positive gaps
@@ -41,7 +45,7 @@ from dataclasses import dataclass
 
 from aidheart import formats as F
 from aidheart.ingest.monitor import MonitorFile, Reading, parse_clock, session_of
-from aidheart.ingest.queries import WARNING, query
+from aidheart.ingest.queries import ERROR, WARNING, query
 
 READING_COLUMNS = ("record_id", "event", "monitor_file", "line", "clock_s", "co", "ci", "sv", "hr",
                    "signal_quality", "valid", "invalid_reason")
@@ -203,10 +207,10 @@ class SessionCheck:
     def _patient_queries(self) -> list[dict]:
         if self._patient_matches():
             return []
-        return [query("monitor_patient_id_mismatch", WARNING, source=f"{self.monitor.name}:2",
-                      message=f"header Patient ID (line 2) is not {self.record_id}, the record of the file name; "
-                              "readings are kept under the file name's record (the header's value is not copied: "
-                              "it may be an identifier)", **self.where)]
+        return [query("monitor_patient_id_mismatch", ERROR, source=f"{self.monitor.name}:2",
+                      message=f"header Patient ID (line 2) is not {self.record_id}, the record of the file name: "
+                              "the readings may be another patient's and are not used; check the file and the "
+                              "device (the header's value is not copied: it may be an identifier)", **self.where)]
 
     def _interval_queries(self) -> list[dict]:
         text = self.monitor.header[F.MONITOR_HEADER_INTERVAL]
