@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
-from study_model import STUDY, schedule_of
+from study_model import PLAN, STUDY, schedule_of
 
 from aidheart.analysis.analysis_sets import select_records
 from aidheart.analysis.efficacy import analyse_endpoint
@@ -73,7 +73,7 @@ def test_zero_imputation_set_adds_the_imputed_walk():
 
 def test_paired_t_of_an_analysis_set_matches_scipy():
     endpoint = replace(SIXMWD, methods=("paired_t",))
-    ard = analyse_endpoint(ADSL, BDS, endpoint, "EFF", schedule=SCHEDULE, seed=1, resamples=199)
+    ard = analyse_endpoint(ADSL, BDS, endpoint, "EFF", schedule=SCHEDULE, plan=PLAN)
     row = ard[(ard["method"] == "paired_t") & (ard["visit"] == "Week 12")].iloc[0]
     reference = scipy_stats.ttest_rel([250.0, 329.0, 215.0], [210.0, 300.0, 180.0])
     assert row["statistic"] == pytest.approx(reference.statistic, rel=1e-12)
@@ -87,7 +87,7 @@ def test_pairs_are_the_adam_base_and_change():
     bds = BDS.copy()
     bds.loc[(bds["USUBJID"] == "S2") & (bds["AVISIT"] == "Week 12"), "CHG"] = np.nan
     endpoint = replace(SIXMWD, methods=("paired_t",))
-    row = analyse_endpoint(ADSL, bds, endpoint, "EFF", schedule=SCHEDULE, seed=1, resamples=199).iloc[0]
+    row = analyse_endpoint(ADSL, bds, endpoint, "EFF", schedule=SCHEDULE, plan=PLAN).iloc[0]
     reference = scipy_stats.ttest_rel([250.0, 215.0], [210.0, 180.0])
     assert (row["n"], row["statistic"]) == (2, pytest.approx(reference.statistic, rel=1e-12))
 

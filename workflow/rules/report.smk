@@ -37,7 +37,9 @@ rule render_analysis:
     benchmark:
         f"{LOGS}/benchmarks/render_analysis.tsv"
     params:
-        parameters={"cutoff_date": config["cutoff_date"], "figures": FIGURES, "config": STUDY_CONFIG},
+        # the study model and the analysis plan (config `analysis`) the report describes
+        parameters={"cutoff_date": config["cutoff_date"], "figures": FIGURES,
+                    "config": {**STUDY_CONFIG, "analysis": config["analysis"]}},
         renderer=config["renderer"],
     priority: CRITICAL_PATH_PRIORITY
     conda:
