@@ -113,7 +113,7 @@ def select_records(adsl: pd.DataFrame, bds: pd.DataFrame, paramcd: str, set_id: 
     -----
     Missing data: records without ``AVAL`` are dropped; subjects lacking a flag are
     outside the set. A subject without a baseline record has no ``BASE``/``CHG``: it
-    contributes to the LMM only.
+    contributes to the cLDA only (whose response includes the baseline).
     """
     records = set_records(adsl, bds, paramcd, set_id)
     is_baseline = _yes(records["ABLFL"])

@@ -11,7 +11,7 @@ Columns
 paramcd : endpoint code (``INOSENS``, ``SIXMWD``, ...; ``VALUE`` for the command line)
 visit : analysis visit compared with baseline (empty for model-level terms)
 population : analysis set (``EFF``, ``COMPL``, ``PPROT``, ``SAFZERO``; ``SCREENED``, ``SAF``... for feasibility)
-method : the analysis (``paired_t``, ``wilcoxon_signed_rank``, ``lmm``, ``mmrm``, ...)
+method : the analysis (``paired_t``, ``wilcoxon_signed_rank``, a longitudinal model's id such as ``mmrm``, ...)
 term : what the row estimates (``mean_change``, ``V``, ``lsmean_change``, ...)
 estimate, std_error : the estimate and its standard error
 ci_low, ci_high, conf_level : its confidence interval and the interval's level (:data:`CONFIDENCE_LEVEL`)
