@@ -7,13 +7,17 @@ from aidheart.rulelog import configure_rule_logging
 from aidheart.study import Study
 
 log = configure_rule_logging(snakemake.log[0], "analyse")
+plan = AnalysisPlan.from_config(snakemake.params.analysis)
 ard = build_ard(read_table(snakemake.input.adsl), read_table(snakemake.input.adeff),
-                study=Study.from_config(snakemake.params.study), plan=AnalysisPlan.from_config(snakemake.params.analysis),
+                study=Study.from_config(snakemake.params.study), plan=plan,
                 sizing=snakemake.params.sizing, accrual_start=snakemake.params.accrual_start,
                 adherence_min_pct=snakemake.params.adherence_min_pct)
 with exit_on_write_error(log):
     write_ard(ard, snakemake.output.ard)
 empty = ard["note"].fillna("").str.len().gt(0) & ard["estimate"].isna()
 log.info("%d ARD rows, %d without an estimate (see their note)", len(ard), int(empty.sum()))
-for (paramcd, method), structure in ard[ard["covariance"] != ""].groupby(["paramcd", "method"], sort=False)["covariance"]:
-    log.info("%s %s: %s covariance", paramcd, method, ", ".join(dict.fromkeys(structure)))
+first = plan.covariance[0]
+fallbacks = ard[(ard["covariance"] != "") & (ard["covariance"] != first)]
+for (paramcd, population, method), rows in fallbacks.groupby(["paramcd", "population", "method"], sort=False):
+    log.info("%s %s %s: %s covariance (%s did not converge)", paramcd, population, method,
+             rows["covariance"].iloc[0], first)

@@ -125,8 +125,8 @@ def fit_longitudinal(records: pd.DataFrame, model: LongitudinalModel, *, baselin
         return _empty(model, visits, counts, "not fitted: no post-baseline visit with enough subjects")
     formula = f"{model.formula} + {structures[0]}({VISIT} | {SUBJECT})"
     try:
-        fit = fit_formula(used, formula, structures=structures, visit_order=order)
-        ard = mmrm_ard(fit, df_method=df_method, lsmeans=VISIT)
+        fitted = fit_formula(used, formula, structures=structures, visit_order=order)
+        ard = mmrm_ard(fitted, df_method=df_method, lsmeans=VISIT)
     except (MmrmInputError, MmrmFitError) as error:
         return _empty(model, visits, counts, f"not fitted: {error}")
     change_method = "mmrm_lsmean_diff" if model.response == "AVAL" else "mmrm_lsmean"
@@ -137,17 +137,17 @@ def fit_longitudinal(records: pd.DataFrame, model: LongitudinalModel, *, baselin
     for visit in visits:
         if visit in thin:
             rows.append(result_row(model.id, "lsmean_change", visit=visit, n=counts.get(visit, 0), note=thin[visit],
-                                   covariance=fit.structure))
+                                   covariance=fitted.structure))
             continue
         values = changes.loc[visit, numbers].to_dict()
         rows.append(result_row(model.id, "lsmean_change", visit=visit, n=counts[visit], note=note,
-                               covariance=fit.structure, **values))
-    n_subjects = fit.fit.data.n_subjects
+                               covariance=fitted.structure, **values))
+    n_subjects = fitted.fit.data.n_subjects
     for _, row in ard.loc[ard["method"] == "mmrm_coef"].iterrows():
-        rows.append(result_row(model.id, f"coef[{row['term']}]", n=n_subjects, note=note, covariance=fit.structure,
+        rows.append(result_row(model.id, f"coef[{row['term']}]", n=n_subjects, note=note, covariance=fitted.structure,
                                **row[numbers].to_dict()))
     for _, row in ard.loc[ard["method"].isin(["mmrm_cov", "mmrm_fit"])].iterrows():
-        rows.append(result_row(model.id, row["term"], n=n_subjects, note=note, covariance=fit.structure,
+        rows.append(result_row(model.id, row["term"], n=n_subjects, note=note, covariance=fitted.structure,
                                estimate=row["estimate"],
                                std_error=None if np.isnan(row["std_error"]) else row["std_error"]))
     return results_frame(rows)
