@@ -90,11 +90,6 @@ class AnalysisPlan:
         """The model with role ``primary``."""
         return next(model for model in self.models if model.role == "primary")
 
-    @property
-    def sensitivity_models(self) -> tuple[PlannedModel, ...]:
-        """The models with role ``sensitivity``, in order."""
-        return tuple(model for model in self.models if model.role != "primary")
-
 
 def _check_formula(model: PlannedModel) -> None:
     """The formula parses (engine syntax) and uses only :data:`MODEL_VARIABLES`, the visit among them."""
