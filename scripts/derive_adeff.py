@@ -13,6 +13,7 @@ adeff = build_adeff(
     study=Study.from_config(snakemake.params.study),
     vis_weights=snakemake.params.vis_weights,
     min_distinct_doses=snakemake.params.min_distinct_doses,
+    on_treatment_days=snakemake.params.on_treatment_days,
 )
 with exit_on_write_error(log):
     write_table(adeff, snakemake.output.adeff)
@@ -21,3 +22,5 @@ for paramcd, row in summary.iterrows():
     log.info("%s: %d records, %d with a value", paramcd, row["records"], row["values"])
 for row in adeff[adeff["AVAL"].isna() & adeff["REASND"].notna()].itertuples():
     log.info("no value: %s %s %s: %s", row.USUBJID, row.PARAMCD, row.AVISIT, row.REASND)
+post = adeff[(adeff["ANL01FL"] == "Y") & (adeff["ADY"] > 1)]
+log.info("%d of %d post-baseline analysed values on treatment (ONTRTFL)", int((post["ONTRTFL"] == "Y").sum()), len(post))

@@ -1,7 +1,7 @@
 """The study model the tests take their visits and endpoints from, and tiny inline schedules and ADSLs.
 
 ``STUDY`` is the shipped configuration's study (config/config.yaml), loaded as the pipeline
-loads it; tests of one derivation build the few visits they need with :func:`schedule_of`
+loads it, and ``PLAN`` its analysis plan (config ``analysis``); tests of one derivation build the few visits they need with :func:`schedule_of`
 and the subjects with :func:`adsl_of`.
 """
 
@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from aidheart.study import Schedule, Visit, load_study
+from aidheart.analysis.plan import AnalysisPlan
+from aidheart.study import Schedule, Visit, load_study, read_config
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "config" / "config.yaml"
 STUDY = load_study(CONFIG)
+PLAN = AnalysisPlan.from_config(read_config(CONFIG)["analysis"])
 TREATMENT = STUDY.treatment
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
-from study_model import STUDY, schedule_of
+from study_model import PLAN, STUDY, schedule_of
 
 from aidheart.analysis.analysis_sets import select_records
 from aidheart.analysis.efficacy import analyse_endpoint
@@ -31,10 +31,11 @@ ADSL = pd.DataFrame({
 })
 
 
-def _record(subject, visit, value, ablfl=None, base=None, anl01="Y", anl02="Y", anl03="Y", dtype=None):
+def _record(subject, visit, value, ablfl=None, base=None, anl01="Y", anl02="Y", anl03="Y", dtype=None, ontrt="Y"):
     change = value - base if base is not None and value is not None and ablfl is None else None
     return {"USUBJID": subject, "PARAMCD": "SIXMWD", "AVISIT": visit, "AVAL": value, "ABLFL": ablfl,
-            "BASE": base, "CHG": change, "ANL01FL": anl01, "ANL02FL": anl02, "ANL03FL": anl03, "DTYPE": dtype}
+            "BASE": base, "CHG": change, "ANL01FL": anl01, "ANL02FL": anl02, "ANL03FL": anl03, "DTYPE": dtype,
+            "ONTRTFL": None if ablfl else ontrt}
 
 
 BDS = pd.DataFrame([
@@ -42,7 +43,7 @@ BDS = pd.DataFrame([
     _record("S1", "Baseline", 210.0, ablfl="Y", base=210.0),
     _record("S1", "Week 12", 250.0, base=210.0),
     _record("S2", "Baseline", 300.0, ablfl="Y", base=300.0),
-    _record("S2", "Week 12", 329.0, base=300.0),
+    _record("S2", "Week 12", 329.0, base=300.0, ontrt=None),  # measured weeks after the last dose
     _record("S3", "Screening", 180.0, ablfl="Y", base=180.0),  # last value before dose 1 came from screening
     _record("S3", "Week 12", 215.0, base=180.0),
     _record("S4", "Baseline", 150.0, ablfl="Y", base=150.0, anl03=None),  # no later value: outside EFF
@@ -66,6 +67,12 @@ def test_sensitivity_sets_narrow_the_efficacy_set(set_id, subjects):
     assert sorted(records["USUBJID"].unique()) == subjects
 
 
+def test_on_treatment_set_keeps_the_baselines_and_drops_off_treatment_values():
+    records = select_records(ADSL, BDS, "SIXMWD", "ONTRT", baseline="Baseline", visits=["Week 12"])
+    assert sorted(zip(records["USUBJID"], records["AVISIT"])) == [
+        ("S1", "Baseline"), ("S1", "Week 12"), ("S2", "Baseline"), ("S3", "Baseline"), ("S3", "Week 12")]
+
+
 def test_zero_imputation_set_adds_the_imputed_walk():
     records = select_records(ADSL, BDS, "SIXMWD", "SAFZERO", baseline="Baseline", visits=["Week 12"])
     s4 = records[records["USUBJID"] == "S4"].set_index("AVISIT")["AVAL"]
@@ -74,7 +81,7 @@ def test_zero_imputation_set_adds_the_imputed_walk():
 
 def test_paired_t_of_an_analysis_set_matches_scipy():
     endpoint = replace(SIXMWD, methods=("paired_t",))
-    ard = analyse_endpoint(ADSL, BDS, endpoint, "EFF", schedule=SCHEDULE, seed=1, resamples=199)
+    ard = analyse_endpoint(ADSL, BDS, endpoint, "EFF", schedule=SCHEDULE, plan=PLAN)
     row = ard[(ard["method"] == "paired_t") & (ard["visit"] == "Week 12")].iloc[0]
     reference = scipy_stats.ttest_rel([250.0, 329.0, 215.0], [210.0, 300.0, 180.0])
     assert row["statistic"] == pytest.approx(reference.statistic, rel=1e-12)
@@ -88,7 +95,7 @@ def test_pairs_are_the_adam_base_and_change():
     bds = BDS.copy()
     bds.loc[(bds["USUBJID"] == "S2") & (bds["AVISIT"] == "Week 12"), "CHG"] = np.nan
     endpoint = replace(SIXMWD, methods=("paired_t",))
-    row = analyse_endpoint(ADSL, bds, endpoint, "EFF", schedule=SCHEDULE, seed=1, resamples=199).iloc[0]
+    row = analyse_endpoint(ADSL, bds, endpoint, "EFF", schedule=SCHEDULE, plan=PLAN).iloc[0]
     reference = scipy_stats.ttest_rel([250.0, 215.0], [210.0, 180.0])
     assert (row["n"], row["statistic"]) == (2, pytest.approx(reference.statistic, rel=1e-12))
 
@@ -134,3 +141,21 @@ def test_feasibility_counts_and_denominators():
     pd.testing.assert_frame_equal(ard.loc[expected.index, ["count", "denominator"]].astype(float),
                                   expected.astype(float), check_names=False)
     assert ard["estimate"].tolist() == pytest.approx([4 / 5, 4 / 4, 2 / 4, 2 / 4, 2 / 2])
+
+
+
+def test_an_ordinal_endpoint_gets_shift_counts_and_the_share_improved_only():
+    nyha = STUDY.endpoint("NYHA")  # levels 1-4, lower is better
+    bds = pd.DataFrame([
+        _record("S1", "Baseline", 3.0, ablfl="Y", base=3.0), _record("S1", "Week 12", 2.0, base=3.0),
+        _record("S2", "Baseline", 4.0, ablfl="Y", base=4.0), _record("S2", "Week 12", 4.0, base=4.0),
+        _record("S3", "Baseline", 3.0, ablfl="Y", base=3.0), _record("S3", "Week 12", 3.0, base=3.0),
+    ]).astype({"AVAL": float, "BASE": float, "CHG": float}).assign(PARAMCD="NYHA")
+    ard = analyse_endpoint(ADSL, bds, nyha, "EFF", schedule=SCHEDULE, plan=PLAN)
+    assert set(ard["method"]) == {"shift_table", "ordinal_improvement"}  # no mean, test or model
+    counts = ard[ard["method"] == "shift_table"].set_index("term")["estimate"]
+    assert len(counts) == 16 and counts[counts > 0].to_dict() == {
+        "count[baseline=3,visit=2]": 1, "count[baseline=3,visit=3]": 1, "count[baseline=4,visit=4]": 1}
+    improved = ard[ard["method"] == "ordinal_improvement"].iloc[0]
+    assert (improved["count"], improved["denominator"], improved["estimate"]) == (1, 3, pytest.approx(1 / 3))
+    assert improved["ci_low"] == pytest.approx(scipy_stats.beta.ppf(0.025, 1, 3), rel=1e-9)

@@ -10,6 +10,7 @@ from aidheart.derive.baseline import (
     derive_var_anlfl,
     derive_var_base,
     derive_var_chg,
+    derive_var_ontrtfl,
     derive_var_pchg,
 )
 from aidheart.derive.checks import DerivationError
@@ -107,3 +108,17 @@ def test_efficacy_records_need_a_baseline_and_a_later_analysed_value():
     # S-3: no baseline
     out = derive_var_pairfl(data)
     assert list(out["ANL03FL"].fillna("")) == ["Y", "Y", "", "", ""]
+
+
+def test_on_treatment_flag_runs_from_after_the_first_dose_to_the_last_dose_plus_the_window():
+    # S-1 took its last dose on day 27: day 34 = 27 + 7 is on treatment, day 35 and the day-84 value
+    # (57 days after the last dose) are not; the baseline (day 1) is never flagged
+    adsl = pd.DataFrame({"USUBJID": ["S-1", "S-2", "S-3"], "TRTSDY": [1, 1, None], "TRTEDY": [27, None, None]})
+    data = bds([("S-1", "CRP", "Baseline", 1, 4.0, None), ("S-1", "CRP", "Week 4", 28, 2.0, None),
+                ("S-1", "CRP", "Week 4", 34, 2.0, None), ("S-1", "CRP", "Week 8", 35, 2.0, None),
+                ("S-1", "CRP", "Week 12", 84, 3.0, None),
+                ("S-2", "CRP", "Week 12", 200, 3.0, None),  # last dose not known yet: still on treatment
+                ("S-3", "CRP", "Week 12", 85, 3.0, None),  # never treated
+                ("S-1", "CRP", "Week 2", None, 3.0, None)])  # no study day
+    out = derive_var_ontrtfl(data, adsl, window_days=7)
+    assert out["ONTRTFL"].fillna("").tolist() == ["", "Y", "Y", "", "", "Y", "", ""]

@@ -37,6 +37,7 @@ def test_hand_counts_and_missing_pairs():
     assert frame.loc["count[baseline=1,visit=1]", "estimate"] == 0
     improved = ordinal_improvement([3, 3, 4, 4], [2, 3, 2, 4]).iloc[0]
     assert (improved["estimate"], improved["n"]) == (0.5, 4)  # (3,2) and (4,2)
+    assert (improved["count"], improved["denominator"]) == (2, 4)
     assert ordinal_improvement([3, 3, 4, 4], [2, 3, 2, 4], classes=2).iloc[0]["estimate"] == 0.25
     # higher is better (e.g. a score): improved means visit - baseline >= 1
     assert ordinal_improvement([3, 3, 4, 4], [2, 3, 2, 4], lower_is_better=False).iloc[0]["estimate"] == 0

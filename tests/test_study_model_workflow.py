@@ -32,8 +32,8 @@ NEW_VISIT = {"event": NEW_EVENT, "avisit": "Week 20", "avisitn": 20, "day": 141,
 NEW_ENDPOINT = {"paramcd": "WBC", "label": "White blood cell count", "unit": "10^9/L", "digits": 2,
                 "source": {"labs": "wbc"}, "sets": ["EFF"], "roles": ["secondary"]}
 #: Paired methods: their rows at the new visit are those of the visit it copies.
-PAIRED = ("summary", "paired_t", "wilcoxon_signed_rank", "hodges_lehmann", "hodges_lehmann_exact", "cohen_dz",
-          "hedges_gz", "bootstrap_mean_change", "sign_flip_permutation", "gmr")
+PAIRED = ("summary", "paired_t", "wilcoxon_signed_rank", "wilcoxon_pratt_exact", "hodges_lehmann",
+          "hodges_lehmann_exact", "cohen_dz", "hedges_gz", "bootstrap_mean_change", "sign_flip_permutation", "gmr")
 DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 

@@ -43,6 +43,18 @@ def test_shipped_config_is_valid(config):
         (lambda c: c["endpoints"].append(dict(c["endpoints"][0], roles=[])), "endpoints"),  # PARAMCD twice
         (lambda c: c["visits"][1].update(forms=["diary"]), "visits.1.forms.0"),
         (lambda c: c["visits"][2].update(avisit="Week 2"), "visits"),
+        (lambda c: c["endpoints"][9].update(roles=["secondary", "forest"]), "endpoints"),  # ordinal NYHA in the forest
+        (lambda c: c["endpoints"][9].update(categorical=[1]), "endpoints.9.categorical"),  # one class is no scale
+        (lambda c: c["endpoints"][3]["worst_rank"].append({"event": "death", "dcsreas": "Death"}), "endpoints"),
+        (lambda c: c["endpoints"][3]["worst_rank"][0].update(reasnd="x"), "endpoints.3.worst_rank.0"),  # two sources
+        (lambda c: c["analysis"].update(covariance=["us", "un"]), "analysis.covariance.1"),
+        (lambda c: c["analysis"].update(model_df="residual"), "analysis.model_df"),
+        (lambda c: c["analysis"]["models"][1].update(role="primary"), "analysis.models"),  # two primary models
+        (lambda c: c["analysis"]["models"][2].update(id="mmrm"), "analysis.models"),  # an id twice
+        (lambda c: c["analysis"]["models"][0].update(formula="CHG ~ AVISIT + AGE"), "analysis.models"),
+        (lambda c: c["analysis"]["models"][0].update(formula="CHG ~ (AVISIT"), "analysis.models"),
+        (lambda c: c["analysis"]["models"][0].update(formula="PCHG ~ AVISIT"), "analysis.models.0.formula"),
+        (lambda c: c["analysis"].pop("on_treatment_days"), "analysis.on_treatment_days"),
     ],
 )
 def test_bad_value_names_its_key(config, change, named_key):

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from aidheart.analysis.plan import AnalysisPlan, PlanError
 from aidheart.study import Study, StudyError
 
 
@@ -46,7 +47,8 @@ def _check_semantics(config: dict) -> None:
             raise ConfigError(message) from None
     try:
         Study.from_config(config)
-    except StudyError as error:
+        AnalysisPlan.from_config(config["analysis"])
+    except (StudyError, PlanError) as error:
         raise ConfigError(str(error)) from None
 
 

@@ -33,7 +33,7 @@ from aidheart.rulelog import exit_on_error
 #: Columns read as text whatever they look like (subject, site and event keys, file names).
 TEXT_COLUMNS = ("record_id", "SUBJID", "SITEID", "event", "monitor_file", "MONFILE")
 #: Columns of the ARD read as text, with an empty cell read as "" (not missing).
-ARD_TEXT_COLUMNS = ("visit", "note")
+ARD_TEXT_COLUMNS = ("visit", "covariance", "note")
 #: Float format of the ARD: every value at full (round-trip) precision.
 ARD_FLOAT_FORMAT = "%.17g"
 
@@ -155,7 +155,7 @@ def write_ard(ard, path: str | Path) -> None:
 
 
 def read_ard(path: str | Path):
-    """Read an ARD: numbers as numbers, ``visit`` and ``note`` as text with empty cells as ``""``."""
+    """Read an ARD: numbers as numbers, ``visit``, ``covariance`` and ``note`` as text, empty cells as ``""``."""
     ard = read_table(path, text_columns=ARD_TEXT_COLUMNS)
     for column in ARD_TEXT_COLUMNS:
         ard[column] = ard[column].astype("string").fillna("").astype(object)

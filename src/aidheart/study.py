@@ -23,6 +23,8 @@ from pathlib import Path
 STUDY_KEYS = ("study", "visits", "primary_visit", "end_of_treatment_visit", "endpoints")
 #: Roles an endpoint can have in the reports and the analysis plan.
 ROLES = ("primary", "secondary", "trajectory", "forest", "responder", "characteristic", "assessed")
+#: Roles that show an endpoint's mean change or standardised mean change: not for an ordinal endpoint.
+MEAN_ROLES = ("trajectory", "forest", "responder")
 #: How an endpoint's records are derived (one key of the endpoint's ``source``).
 SOURCES = ("challenge_slope", "challenge_maintenance", "walk", "labs", "clinical", "log_of", "inotrope_log")
 #: Day of the first dose: baseline is on or before it, post-baseline after it (there is no day 0).
@@ -114,6 +116,19 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class IntercurrentEvent:
+    """An event of the worst-rank composite: its name and where it is recorded (one of the two).
+
+    ``dcsreas``: the subject left the study for this reason (ADSL ``DCSREAS``);
+    ``reasnd``: the test was not done for this reason at the visit (ADEFF ``REASND``).
+    """
+
+    event: str
+    dcsreas: str | None = None
+    reasnd: str | None = None
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """An endpoint of the analysis plan (an ADEFF parameter).
 
@@ -133,7 +148,11 @@ class Endpoint:
     sizing_effects : between-arm differences to size the next trial for.
     zero_if_not_done : reasons for a test not done that score 0 in an imputed record
         (the sensitivity analysis of missing walks).
-    categorical : summarised by level (n, %) rather than by mean and SD (an ordinal class).
+    levels : the classes of an ordinal endpoint, in order (NYHA 1-4); empty for a
+        continuous one (see :attr:`categorical`).
+    better : the direction of improvement, ``"higher"`` or ``"lower"``.
+    worst_rank : the intercurrent events of its worst-rank composite, worst first.
+    tipping_point : shifts of the missing changes its tipping-point analysis reports.
     """
 
     paramcd: str
@@ -147,7 +166,15 @@ class Endpoint:
     mcid: float | None = None
     sizing_effects: tuple[float, ...] = ()
     zero_if_not_done: tuple[str, ...] = ()
-    categorical: bool = False
+    levels: tuple[float, ...] = ()
+    better: str = "higher"
+    worst_rank: tuple[IntercurrentEvent, ...] = ()
+    tipping_point: tuple[float, ...] = ()
+
+    @property
+    def categorical(self) -> bool:
+        """An ordinal class: summarised by level (n, %), analysed by shift table and improvement, not by means."""
+        return bool(self.levels)
 
     @property
     def param(self) -> str:
@@ -249,7 +276,10 @@ def _endpoint(item: Mapping) -> Endpoint:
                     roles=tuple(item.get("roles", ())), mcid=item.get("mcid"),
                     sizing_effects=tuple(float(value) for value in item.get("sizing_effects", ())),
                     zero_if_not_done=tuple(item.get("zero_if_not_done", ())),
-                    categorical=bool(item.get("categorical", False)))
+                    levels=tuple(float(level) for level in item.get("categorical", ())),
+                    better=item.get("better", "higher"),
+                    worst_rank=tuple(IntercurrentEvent(**event) for event in item.get("worst_rank", ())),
+                    tipping_point=tuple(float(delta) for delta in item.get("tipping_point", ())))
 
 
 def _check_visits(visits: Sequence[Visit]) -> None:
@@ -277,6 +307,14 @@ def _check_endpoints(endpoints: Sequence[Endpoint]) -> None:
                              "which is not an endpoint")
         if endpoint.has_role("responder") and endpoint.mcid is None:
             raise StudyError(f"config key 'endpoints': {endpoint.paramcd} has the role 'responder' but no 'mcid'")
+        if endpoint.categorical:
+            for role in MEAN_ROLES:
+                if endpoint.has_role(role):
+                    raise StudyError(f"config key 'endpoints': {endpoint.paramcd} is categorical (ordinal) and "
+                                     f"cannot have the role '{role}', which shows a mean change")
+        events = [event.event for event in endpoint.worst_rank]
+        if len(set(events)) != len(events):
+            raise StudyError(f"config key 'endpoints': {endpoint.paramcd} lists a worst_rank event twice: {events}")
 
 
 def study_config(config: Mapping) -> dict:

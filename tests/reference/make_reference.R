@@ -16,11 +16,9 @@
 # byte-identical files.
 
 suppressPackageStartupMessages({
-  library(lme4)
-  library(lmerTest)
+  library(lme4)  # for its sleepstudy data
   library(nlme)
   library(emmeans)
-  library(pbkrtest)
   library(numDeriv)
   library(boot)
   library(coin)
@@ -413,50 +411,8 @@ paired_rows <- function(ds) {
 }
 
 # ---------------------------------------------------------------------------
-# 3. Linear mixed model: value ~ visit + (1 | subject), REML, all rows
-# ---------------------------------------------------------------------------
-
-LMER_CONTROL <- lmerControl(optimizer = "bobyqa",
-                            optCtrl = list(rhoend = 1e-12, maxfun = 1e6))
-
-lmm_rows <- function(ds) {
-  df <- DATA[[ds]]
-  visits <- VISITS[[ds]]
-  df$visit <- factor(df$visit, levels = visits)
-  df$subject <- factor(df$subject, levels = unique(df$subject))
-  fit <- lmerTest::lmer(value ~ visit + (1 | subject), data = df, REML = TRUE,
-                        control = LMER_CONTROL)
-  call_txt <- "lmerTest::lmer(value ~ visit + (1 | subject), REML = TRUE, bobyqa rhoend = 1e-12)"
-  out <- list()
-  for (ddf in c("Satterthwaite", "Kenward-Roger")) {
-    cf <- summary(fit, ddf = ddf)$coefficients
-    for (vis in visits[-1]) {
-      r <- cf[paste0("visit", vis), ]
-      est <- r[["Estimate"]]; se <- r[["Std. Error"]]; dfv <- r[["df"]]
-      q <- qt(0.975, dfv)
-      out[[paste(ddf, vis)]] <- row(
-        ds, vis, if (ddf == "Satterthwaite") "lmm" else "lmm_kr", "contrast",
-        est, se, est - q * se, est + q * se, r[["t value"]], dfv,
-        r[["Pr(>|t|)"]], sum(df$visit == vis),
-        paste0(call_txt, "; summary(fit, ddf = \"", ddf, "\"); CI = est +/- qt(0.975, df) * SE"))
-    }
-  }
-  n_obs <- nobs(fit)
-  vc <- as.data.frame(VarCorr(fit))
-  out$model <- rbind(
-    row(ds, "", "lmm", "var_subject", vc$vcov[vc$grp == "subject"], n = n_obs,
-        call = paste0(call_txt, "; VarCorr(fit)")),
-    row(ds, "", "lmm", "var_residual", sigma(fit)^2, n = n_obs,
-        call = paste0(call_txt, "; sigma(fit)^2")),
-    row(ds, "", "lmm", "reml_loglik", as.numeric(logLik(fit)), n = n_obs,
-        call = paste0(call_txt, "; logLik(fit)")),
-    row(ds, "", "lmm", "n_obs", n_obs, n = n_obs, call = paste0(call_txt, "; nobs(fit)")))
-  list(rows = do.call(rbind, out), fit = fit, data = df)
-}
-
-# ---------------------------------------------------------------------------
 # 4. Generic REML for y_i ~ N(X_i beta, Sigma(theta)[idx_i, idx_i])
-#    (own implementation; used for the MMRM and to cross-check the LMM)
+#    (own implementation; used for the MMRM)
 # ---------------------------------------------------------------------------
 
 # Split the long data into per-subject blocks.
@@ -543,7 +499,7 @@ reml_contrast <- function(fit, L, blocks, sigma_fun) {
 
 # ---------------------------------------------------------------------------
 # 4b. Analytic REML derivatives (small N: full N x N matrices), for the
-#     unstructured Sigma (MMRM) and compound symmetry (LMM). With V = block-diag Sigma[idx_i, idx_i], P = V^-1 -
+#     unstructured Sigma (MMRM). With V = block-diag Sigma[idx_i, idx_i], P = V^-1 -
 #     V^-1 X Phi X' V^-1, V_k = dV/dtheta_k, V_kl = d2V/dtheta_k dtheta_l:
 #       dl/dk     = -1/2 tr(P V_k) + 1/2 y' P V_k P y
 #       d2l/dk dl = 1/2 tr(P V_k P V_l) - 1/2 tr(P V_kl)
@@ -572,15 +528,6 @@ unstructured_dsigma <- function(theta, V) {
     out
   }))
   list(d1 = d1, d2 = d2)
-}
-
-# Compound symmetry over V visits (the random-intercept LMM marginally):
-# Sigma = exp(2 t1) J + exp(2 t2) I, so theta = log SDs (subject, residual).
-cs_sigma <- function(theta, V) exp(2 * theta[1]) * matrix(1, V, V) + exp(2 * theta[2]) * diag(V)
-cs_dsigma <- function(theta, V) {
-  d1 <- list(2 * exp(2 * theta[1]) * matrix(1, V, V), 2 * exp(2 * theta[2]) * diag(V))
-  zero <- matrix(0, V, V)
-  list(d1 = d1, d2 = list(list(2 * d1[[1]], zero), list(zero, 2 * d1[[2]])))
 }
 
 # sigma_fun(theta) -> V x V Sigma; dsigma_fun(theta) -> list(d1, d2).
@@ -741,49 +688,6 @@ mmrm_rows <- function(ds) {
                     paste(post, collapse = ",")))
   }
   rbind(do.call(rbind, out), do.call(rbind, model))
-}
-
-# Own REML fit of the same LMM (marginal compound symmetry over the visits,
-# Sigma = s_subj^2 J + s_res^2 I, all rows), polished with analytic derivatives:
-# a tighter reference than lmer's derivative-free optimum. Rows `lmm_own`.
-lmm_own_rows <- function(ds, lf) {
-  df <- lf$data
-  visits <- levels(df$visit)
-  V <- length(visits)
-  X <- model.matrix(~ visit, data = df)
-  idx <- as.integer(df$visit)
-  blocks <- make_blocks(df$value, X, df$subject, idx)
-  sf <- function(th) cs_sigma(th, V)
-  vc <- as.data.frame(VarCorr(lf$fit))
-  th0 <- 0.5 * log(c(vc$vcov[vc$grp == "subject"], vc$vcov[vc$grp == "Residual"]))
-  nfit <- reml_fit(th0, blocks, sf)
-  fit <- reml_polish(nfit, df$value, X, df$subject, idx, blocks, sf,
-                     function(th) cs_dsigma(th, V))
-  vars <- exp(2 * fit$theta)
-  cf <- summary(lf$fit, ddf = "Satterthwaite")$coefficients
-  cat(sprintf("[%s] LMM own REML: max|grad| %.2g; lmer - own: var_subject %.3g, var_residual %.3g (relative), loglik %.3g\n",
-              ds, max(abs(fit$analytic$grad)),
-              (vc$vcov[vc$grp == "subject"] - vars[1]) / vars[1],
-              (vc$vcov[vc$grp == "Residual"] - vars[2]) / vars[2],
-              as.numeric(logLik(lf$fit)) - fit$parts$loglik))
-  call_txt <- "own REML of value ~ visit + (1 | subject) (compound symmetry, analytic derivatives)"
-  out <- list()
-  for (vis in visits[-1]) {
-    L <- as.numeric(colnames(X) == paste0("visit", vis))
-    cr <- reml_contrast_analytic(fit, L)
-    r <- cf[paste0("visit", vis), ]
-    cat(sprintf("[%s] LMM %s: lmerTest - own: est %.3g, SE %.3g, df %.3g (relative)\n",
-                ds, vis, (r[["Estimate"]] - cr$estimate) / abs(cr$estimate),
-                (r[["Std. Error"]] - cr$se) / cr$se, (r[["df"]] - cr$df) / cr$df))
-    out[[vis]] <- row(ds, vis, "lmm_own", "contrast", cr$estimate, cr$se,
-                      cr$ci[1], cr$ci[2], cr$t, cr$df, cr$p, sum(df$visit == vis),
-                      paste0(call_txt, "; Satterthwaite df; CI = est +/- qt(0.975, df) * SE"))
-  }
-  n_obs <- nrow(df)
-  rbind(do.call(rbind, out),
-        row(ds, "", "lmm_own", "var_subject", vars[1], n = n_obs, call = call_txt),
-        row(ds, "", "lmm_own", "var_residual", vars[2], n = n_obs, call = call_txt),
-        row(ds, "", "lmm_own", "reml_loglik", fit$parts$loglik, n = n_obs, call = call_txt))
 }
 
 # ---------------------------------------------------------------------------
@@ -1055,9 +959,6 @@ ancova_rows <- function(ds, vis) {
 rows <- list()
 for (ds in names(VISITS)) rows[[paste("paired", ds)]] <- paired_rows(ds)
 for (ds in c("sleepstudy_d0_3", "synth_ties", "synth_missing")) {
-  lf <- lmm_rows(ds)
-  rows[[paste("lmm", ds)]] <- lf$rows
-  rows[[paste("lmm_own", ds)]] <- lmm_own_rows(ds, lf)
   rows[[paste("mmrm", ds)]] <- mmrm_rows(ds)
 }
 rows$binom <- binom_rows()
@@ -1081,7 +982,7 @@ write.table(out, file.path(VALUES_DIR, "reference.csv"), sep = ",",
             qmethod = "double")
 
 versions <- c(R.version.string,
-              vapply(c("lme4", "lmerTest", "nlme", "emmeans", "pbkrtest", "numDeriv", "boot", "coin"),
+              vapply(c("lme4", "nlme", "emmeans", "numDeriv", "boot", "coin"),
                      function(p) paste(p, as.character(packageVersion(p))), ""))
 writeLines(versions, file.path(VALUES_DIR, "versions.txt"))
 

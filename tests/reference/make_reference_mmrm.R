@@ -446,6 +446,47 @@ SPECS[[length(SPECS) + 1]] <- list(
   reference = list(), structure = "us", reml = TRUE, lsmeans = "visit",
   df_methods = c("satterthwaite", "kenward-roger"), formula = "value ~ visit + us(visit | subject)")
 
+# The analysis plan's models on synth_missing in ADaM names (written here, read back like every input):
+# AVAL the value, BASE the baseline value on every row of a subject with one, CHG = AVAL - BASE on the
+# post-baseline rows. The MMRM of the change with one BASE slope (primary), with one slope per visit
+# (sensitivity), and the cLDA, each under every structure of the fallback order us, toeph, csh, cs.
+# Two files: every row (the cLDA's response includes the baseline) and the post-baseline rows (the
+# MMRMs of CHG), as the pipeline passes them to the engine.
+ADAM <- "tests/reference/data/synth_missing_adam.csv"
+ADAM_POST <- "tests/reference/data/synth_missing_adam_post.csv"
+write_adam <- function() {
+  d <- read.csv("tests/reference/data/synth_missing.csv", colClasses = c("character", "character", "numeric"))
+  base <- setNames(d$value[d$visit == "baseline"], d$subject[d$visit == "baseline"])
+  BASE <- unname(base[d$subject])
+  CHG <- ifelse(d$visit == "baseline", NA, d$value - BASE)
+  shortest <- function(x) {
+    s <- ifelse(is.na(x), "", sprintf("%.15g", x))
+    bad <- !is.na(x) & as.numeric(s) != x
+    s[bad] <- sprintf("%.17g", x[bad])
+    s
+  }
+  out <- data.frame(USUBJID = d$subject, AVISIT = d$visit, AVAL = shortest(d$value), BASE = shortest(BASE),
+                    CHG = shortest(CHG), stringsAsFactors = FALSE)
+  write.table(out, ADAM, sep = ",", row.names = FALSE, quote = FALSE, eol = "\n")
+  write.table(out[d$visit != "baseline", ], ADAM_POST, sep = ",", row.names = FALSE, quote = FALSE, eol = "\n")
+}
+write_adam()
+adam_spec <- function(id, fixed, rhs, structure, response, visits) {
+  list(id = id, data = if (response == "CHG") ADAM_POST else ADAM, fixed = fixed, response = response, visit = "AVISIT", subject = "USUBJID",
+       visits = visits, reference = list(), structure = structure, reml = TRUE, lsmeans = "AVISIT",
+       df_methods = c("satterthwaite", "kenward-roger"),
+       formula = sprintf("%s ~ %s + %s(AVISIT | USUBJID)", response, rhs, structure))
+}
+POST <- c("week4", "week12", "week16")
+for (s in c("us", "toeph", "csh", "cs")) {
+  SPECS[[length(SPECS) + 1]] <- adam_spec(paste0("adam_chg_base_", s), CHG ~ 0 + AVISIT + BASE, "0 + AVISIT + BASE",
+                                          s, "CHG", POST)
+  SPECS[[length(SPECS) + 1]] <- adam_spec(paste0("adam_chg_base_visit_", s), CHG ~ 0 + AVISIT + AVISIT:BASE,
+                                          "0 + AVISIT + AVISIT:BASE", s, "CHG", POST)
+  SPECS[[length(SPECS) + 1]] <- adam_spec(paste0("adam_clda_", s), AVAL ~ AVISIT, "AVISIT", s, "AVAL",
+                                          c("baseline", POST))
+}
+
 rows <- do.call(rbind, lapply(SPECS, run_model))
 num <- c("estimate", "std_error", "ci_low", "ci_high", "statistic", "df", "p_value", "n")
 out <- rows

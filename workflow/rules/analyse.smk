@@ -16,7 +16,7 @@ rule analyse:
         study=STUDY_CONFIG,
         analysis=config["analysis"],
         sizing=config["sizing"],
-        plan=config["study"],
+        accrual=config["study"],
         cutoff_date=CUTOFF_DATE,
         adherence_min_pct=config["populations"]["adherence_min_pct"],
     priority: CRITICAL_PATH_PRIORITY

@@ -73,6 +73,7 @@ rule derive_adeff:
         study=STUDY_CONFIG,
         vis_weights=config["vis_weights"],
         min_distinct_doses=config["challenge"]["min_distinct_doses"],
+        on_treatment_days=config["analysis"]["on_treatment_days"],
     priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/python.yaml"

@@ -1,11 +1,14 @@
 """Analysis sets: which subjects and which records of a parameter an analysis uses.
 
-Each set is one literal row of :data:`ANALYSIS_SETS`: the ADSL flags a subject needs
-and the BDS record flag that selects the parameter's records. The efficacy set of an
-endpoint is ADSL ``EFFFL`` (treated, with a post-baseline visit) with the ADEFF records
-``ANL03FL`` (a baseline and a later value of that endpoint); the completer and
-per-protocol sets narrow it; ``SAFZERO`` is the safety set with ``ANL02FL``, the
-observed values plus the records scored 0 for a test not done for a listed reason.
+Each set is one literal row of :data:`ANALYSIS_SETS`: the ADSL flags a subject needs,
+the BDS record flag that selects the parameter's records and, for some sets, a flag
+every post-baseline record needs as well. The efficacy set of an endpoint is ADSL
+``EFFFL`` (treated, with a post-baseline visit) with the ADEFF records ``ANL03FL`` (a
+baseline and a later value of that endpoint); the completer and per-protocol sets
+narrow it; ``SAFZERO`` is the safety set with ``ANL02FL``, the observed values plus the
+records scored 0 for a test not done for a listed reason; ``ONTRT`` is the efficacy set
+with the post-baseline values on treatment only (``ONTRTFL``: the while-on-treatment
+sensitivity analysis of the treatment-policy primary analysis).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from aidheart.study import Endpoint
 
 @dataclass(frozen=True)
 class AnalysisSet:
-    """An analysis set: its label, the ADSL flags that must be "Y", and the BDS record flag."""
+    """An analysis set: its label, the ADSL flags that must be "Y", the BDS record flag, and the flag
+    a post-baseline record needs too (empty: none)."""
 
     label: str
     subject_flags: tuple[str, ...]
     record_flag: str
+    post_baseline_flag: str = ""
 
 
 ANALYSIS_SETS = {
@@ -32,6 +37,7 @@ ANALYSIS_SETS = {
     "COMPL": AnalysisSet("Completers", ("EFFFL", "COMPLFL"), "ANL03FL"),
     "PPROT": AnalysisSet("Per-protocol", ("EFFFL", "PPROTFL"), "ANL03FL"),
     "SAFZERO": AnalysisSet("Safety, tests not done scored 0", ("SAFFL",), "ANL02FL"),
+    "ONTRT": AnalysisSet("Efficacy, values on treatment only", ("EFFFL",), "ANL03FL", "ONTRTFL"),
 }
 
 
@@ -47,19 +53,35 @@ def _yes(column: pd.Series) -> pd.Series:
     return (column == "Y").fillna(False).astype(bool)
 
 
-def set_subjects(adsl: pd.DataFrame, set_id: str) -> set:
-    """``USUBJID`` of the subjects with every ADSL flag of the set."""
+def set_subjects_with_flags(adsl: pd.DataFrame, flags) -> set:
+    """``USUBJID`` of the subjects with every ADSL flag of ``flags`` equal to "Y"."""
     in_set = pd.Series(True, index=adsl.index)
-    for flag in ANALYSIS_SETS[set_id].subject_flags:
+    for flag in flags:
         in_set &= _yes(adsl[flag]) if flag in adsl else False
     return set(adsl.loc[in_set, "USUBJID"])
 
 
+def set_subjects(adsl: pd.DataFrame, set_id: str) -> set:
+    """``USUBJID`` of the subjects with every ADSL flag of the set."""
+    return set_subjects_with_flags(adsl, ANALYSIS_SETS[set_id].subject_flags)
+
+
 def set_records(adsl: pd.DataFrame, bds: pd.DataFrame, paramcd: str, set_id: str) -> pd.DataFrame:
-    """Every record of ``paramcd`` the set analyses: its subjects' records with the set's record flag and a value."""
-    record_flag = ANALYSIS_SETS[set_id].record_flag
-    keep = (bds["PARAMCD"] == paramcd) & _yes(bds[record_flag]) & bds["AVAL"].notna()
+    """Every record of ``paramcd`` the set analyses: its subjects' records with the set's record flag and a
+    value; a post-baseline record (not ``ABLFL``) also needs the set's post-baseline flag, if it has one."""
+    analysis_set = ANALYSIS_SETS[set_id]
+    keep = (bds["PARAMCD"] == paramcd) & _yes(bds[analysis_set.record_flag]) & bds["AVAL"].notna()
+    if analysis_set.post_baseline_flag:
+        keep &= _yes(bds["ABLFL"]) | _yes(bds[analysis_set.post_baseline_flag])
     return bds.loc[keep & bds["USUBJID"].isin(set_subjects(adsl, set_id))]
+
+
+def baseline_values(adsl: pd.DataFrame, bds: pd.DataFrame, paramcd: str) -> pd.Series:
+    """The baseline ``AVAL`` (``ABLFL``) of ``paramcd`` of every treated subject (ADSL ``SAFFL``) with one,
+    by ``USUBJID`` in sorted order."""
+    records = bds[(bds["PARAMCD"] == paramcd) & _yes(bds["ABLFL"]) & bds["AVAL"].notna()
+                  & bds["USUBJID"].isin(set_subjects_with_flags(adsl, ("SAFFL",)))]
+    return records.set_index("USUBJID")["AVAL"].sort_index(kind="stable")
 
 
 def select_records(adsl: pd.DataFrame, bds: pd.DataFrame, paramcd: str, set_id: str, *, baseline: str,
@@ -91,7 +113,7 @@ def select_records(adsl: pd.DataFrame, bds: pd.DataFrame, paramcd: str, set_id: 
     -----
     Missing data: records without ``AVAL`` are dropped; subjects lacking a flag are
     outside the set. A subject without a baseline record has no ``BASE``/``CHG``: it
-    contributes to the LMM only.
+    contributes to the cLDA only (whose response includes the baseline).
     """
     records = set_records(adsl, bds, paramcd, set_id)
     is_baseline = _yes(records["ABLFL"])

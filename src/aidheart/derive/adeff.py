@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aidheart.derive.baseline import derive_var_pairfl
+from aidheart.derive.baseline import derive_var_ontrtfl, derive_var_pairfl
 from aidheart.derive.bds import derive_vars_bds
 from aidheart.derive.dose_response import derive_param_maintenance, derive_param_slope
 from aidheart.derive.inotrope import derive_param_vismaint
@@ -122,7 +122,7 @@ def with_session_keys(adstep: pd.DataFrame, study: Study) -> pd.DataFrame:
 
 def build_adeff(adsl: pd.DataFrame, adstep: pd.DataFrame, walks: pd.DataFrame, labs: pd.DataFrame,
                 clinical: pd.DataFrame, inotrope_log: pd.DataFrame, visits_clean: pd.DataFrame, *, study: Study,
-                vis_weights: Mapping[str, float], min_distinct_doses: int) -> pd.DataFrame:
+                vis_weights: Mapping[str, float], min_distinct_doses: int, on_treatment_days: int) -> pd.DataFrame:
     """The efficacy BDS dataset from ADSL, ADSTEP and the clean tables.
 
     Returns
@@ -131,8 +131,10 @@ def build_adeff(adsl: pd.DataFrame, adstep: pd.DataFrame, walks: pd.DataFrame, l
         :data:`aidheart.derive.variables.ADEFF`: the BDS variables
         (:func:`aidheart.derive.bds.derive_vars_bds`), ``ANL03FL`` (the records of a
         subject and parameter with a baseline and a later value,
-        :func:`aidheart.derive.baseline.derive_var_pairfl`) and ``ASTDY``/``AENDY``
-        (the interval of an ``inotrope_log`` endpoint).
+        :func:`aidheart.derive.baseline.derive_var_pairfl`), ``ONTRTFL`` (a post-baseline
+        record from the first dose to the last dose + ``on_treatment_days``,
+        :func:`aidheart.derive.baseline.derive_var_ontrtfl`) and ``ASTDY``/``AENDY`` (the
+        interval of an ``inotrope_log`` endpoint).
     """
     sources = EfficacySources(steps=with_session_keys(adstep, study), walks=walks,
                               findings={"labs": labs, "clinical": clinical}, inotrope_log=inotrope_log,
@@ -140,4 +142,5 @@ def build_adeff(adsl: pd.DataFrame, adstep: pd.DataFrame, walks: pd.DataFrame, l
                               min_distinct_doses=min_distinct_doses)
     records = derive_params_endpoints(sources)
     bds = derive_vars_bds(records, visits_clean, adsl, schedule=study.schedule, param_order=study.paramcds)
-    return derive_var_pairfl(bds).reindex(columns=list(ADEFF))
+    bds = derive_var_ontrtfl(derive_var_pairfl(bds), adsl, on_treatment_days)
+    return bds.reindex(columns=list(ADEFF))

@@ -140,3 +140,33 @@ def derive_var_pairfl(dataset: pd.DataFrame, new_var: str = "ANL03FL", source: s
     has_post = (analysed & (dataset["ADY"] > FIRST_DOSE_DAY).fillna(False)).groupby(by).transform("any")
     flag = pd.Series(pd.NA, index=dataset.index, dtype="string").mask(analysed & has_base & has_post, "Y")
     return dataset.assign(**{new_var: flag})
+
+
+def derive_var_ontrtfl(dataset: pd.DataFrame, adsl: pd.DataFrame, window_days: int,
+                       new_var: str = "ONTRTFL") -> pd.DataFrame:
+    """Add the on-treatment record flag: ``"Y"`` on a post-baseline record within the treatment window.
+
+    Parameters
+    ----------
+    dataset : DataFrame
+        BDS records with ``USUBJID`` and ``ADY``.
+    adsl : DataFrame
+        ``USUBJID``, ``TRTSDY`` and ``TRTEDY`` (study days of the first and last dose).
+    window_days : int
+        Days after the last dose that still count as on treatment.
+
+    Notes
+    -----
+    ``"Y"`` when ``TRTSDY`` is known and ``1 < ADY <= TRTEDY + window_days`` (after the
+    first dose, day 1, and at most ``window_days`` after the last); with ``TRTEDY``
+    unknown, every post-baseline record of a treated subject. Missing on baseline
+    records (the baseline is on or before the first dose, part of every analysis),
+    on records without ``ADY`` and for subjects never treated.
+    """
+    days = adsl.set_index("USUBJID")[["TRTSDY", "TRTEDY"]].astype("Float64")
+    first = dataset["USUBJID"].map(days["TRTSDY"])
+    last = dataset["USUBJID"].map(days["TRTEDY"])
+    day = dataset["ADY"].astype("Float64")
+    within = first.notna() & (day > FIRST_DOSE_DAY) & ((day <= last + window_days) | last.isna())
+    flag = pd.Series(pd.NA, index=dataset.index, dtype="string").mask(within.fillna(False).astype(bool), "Y")
+    return dataset.assign(**{new_var: flag})

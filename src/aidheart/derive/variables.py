@@ -28,8 +28,9 @@ BDS = (
     "ADY", "ADYF", "AVAL", "ABLFL", "BASE", "CHG", "PCHG", "DTYPE", "ANL01FL", "ANL02FL", "REASND",
     "SRCDOM", "SRCVAR", "SRCSEQ",
 )
-#: Efficacy parameters by visit: BDS plus the efficacy-record flag and the interval of VISMAINT.
-ADEFF = (*BDS[:BDS.index("ANL02FL") + 1], "ANL03FL", *BDS[BDS.index("ANL02FL") + 1:], "ASTDY", "AENDY")
+#: Efficacy parameters by visit: BDS plus the efficacy-record flag, the on-treatment record flag
+#: (ONTRTFL, "On Treatment Record Flag") and the interval of VISMAINT.
+ADEFF = (*BDS[:BDS.index("ANL02FL") + 1], "ANL03FL", "ONTRTFL", *BDS[BDS.index("ANL02FL") + 1:], "ASTDY", "AENDY")
 #: Safety laboratory parameters by visit.
 ADLB = BDS
 #: One record per inotrope-challenge dose step.

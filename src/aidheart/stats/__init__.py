@@ -6,7 +6,8 @@ Paired analyses of complete (baseline, visit) pairs — :mod:`~aidheart.stats.pa
 endpoints (:mod:`~aidheart.stats.ordinal`), informative missingness
 (:mod:`~aidheart.stats.worst_rank`, :mod:`~aidheart.stats.tipping_point`), proportions
 and rates (:mod:`~aidheart.stats.proportions`), next-trial sizing (:mod:`~aidheart.stats.sizing`),
-the longitudinal models (:mod:`~aidheart.stats.lmm`, :mod:`~aidheart.stats.mmrm`), and
+the longitudinal models of one endpoint through the MMRM engine below
+(:mod:`~aidheart.stats.longitudinal`: MMRMs of the change and the cLDA), and
 the runner that applies them all to one endpoint (:mod:`~aidheart.stats.long_table`,
 used by the ``aidheart stats`` command in :mod:`~aidheart.stats.command`).
 

@@ -11,7 +11,7 @@ Columns
 paramcd : endpoint code (``INOSENS``, ``SIXMWD``, ...; ``VALUE`` for the command line)
 visit : analysis visit compared with baseline (empty for model-level terms)
 population : analysis set (``EFF``, ``COMPL``, ``PPROT``, ``SAFZERO``; ``SCREENED``, ``SAF``... for feasibility)
-method : the analysis (``paired_t``, ``wilcoxon_signed_rank``, ``lmm``, ``mmrm``, ...)
+method : the analysis (``paired_t``, ``wilcoxon_signed_rank``, a longitudinal model's id such as ``mmrm``, ...)
 term : what the row estimates (``mean_change``, ``V``, ``lsmean_change``, ...)
 estimate, std_error : the estimate and its standard error
 ci_low, ci_high, conf_level : its confidence interval and the interval's level (:data:`CONFIDENCE_LEVEL`)
@@ -22,6 +22,8 @@ count, denominator : numerator and denominator of a proportion or rate (responde
 threshold : the value an outcome is defined by (responder: change >= threshold; sizing: the
     between-arm difference to detect)
 power : target power of a sizing row
+covariance : the within-subject covariance structure a longitudinal model used (``us``, ``toeph``,
+    ``csh``, ``cs``: the first of the pre-specified order that converged); empty on other rows
 note : why a row is empty, or how it was computed when that needs saying
 """
 
@@ -51,6 +53,7 @@ RESULT_COLUMNS = (
     "denominator",
     "threshold",
     "power",
+    "covariance",
     "note",
 )
 ARD_COLUMNS = KEY_COLUMNS + RESULT_COLUMNS
@@ -59,7 +62,7 @@ NUMERIC_COLUMNS = ("estimate", "std_error", "ci_low", "ci_high", "statistic", "d
 COUNT_COLUMNS = ("n", "count")
 
 
-def result_row(method: str, term: str, *, visit: str = "", note: str = "", **values) -> dict:
+def result_row(method: str, term: str, *, visit: str = "", note: str = "", covariance: str = "", **values) -> dict:
     """One ARD row as a dict; numbers not given are NaN, counts not given are missing.
 
     ``conf_level`` is :data:`CONFIDENCE_LEVEL` on a row with a confidence limit, else NaN.
@@ -68,7 +71,7 @@ def result_row(method: str, term: str, *, visit: str = "", note: str = "", **val
     unknown = set(values) - set(NUMERIC_COLUMNS) - set(COUNT_COLUMNS)
     if unknown:
         raise TypeError(f"not ARD columns: {sorted(unknown)}")
-    row = {"visit": visit, "method": method, "term": term, "note": note}
+    row = {"visit": visit, "method": method, "term": term, "covariance": covariance, "note": note}
     for column in NUMERIC_COLUMNS:
         value = values.get(column)
         row[column] = math.nan if value is None else float(value)

@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 from aidheart.stats.pairs import paired_differences
 from aidheart.stats.roots import bracket, zeroin
 
-CONFIDENCE = 0.95
 NCP_TOL = 1e-12  # absolute tolerance on the noncentrality parameter
 
 
@@ -37,7 +36,7 @@ def _dz_with_ci(d: np.ndarray) -> tuple[dict | None, str]:
     dz = float(np.mean(d)) / sd
     t_obs = dz * math.sqrt(n)
     df = n - 1
-    tail = (1 - CONFIDENCE) / 2
+    tail = (1 - CONFIDENCE_LEVEL) / 2
     low = _ncp_for(t_obs, df, 1 - tail) / math.sqrt(n)
     high = _ncp_for(t_obs, df, tail) / math.sqrt(n)
     return {"estimate": dz, "ci_low": low, "ci_high": high, "statistic": t_obs, "df": df}, ""

@@ -1,4 +1,4 @@
-"""Kenward-Roger adjusted covariance of the fixed effects and df of a single contrast.
+"""Kenward-Roger adjusted covariance of the fixed effects (the df of a single contrast is Satterthwaite's).
 
 With the symbols of :mod:`aidheart.stats.reml` (Kenward & Roger 1997; their ``P_a`` is
 ``-Pt_a`` here) and ``W`` the asymptotic covariance of ``theta``::
@@ -15,8 +15,9 @@ With the symbols of :mod:`aidheart.stats.reml` (Kenward & Roger 1997; their ``P_
 
 The denominator df of a single contrast ``l`` (Kenward & Roger's ``4 + (q + 2) / (q rho - 1)``
 with ``q = 1``) reduces exactly to ``2 (l' Phi l)^2 / (g' W g)`` with ``g_a = l' Phi Pt_a Phi l``:
-Satterthwaite's formula with the unadjusted ``Phi``. The closed form is used because the
-general one is 0/0 at ``df = 2`` (where pbkrtest's ``.divZero`` returns 1 and gives 2 too).
+Satterthwaite's formula with the unadjusted ``Phi`` (:func:`aidheart.stats.satterthwaite.satterthwaite_df`).
+The closed form is used because the general one is 0/0 at ``df = 2`` (where pbkrtest's
+``.divZero`` returns 1 and gives 2 too).
 """
 
 from __future__ import annotations
@@ -59,9 +60,3 @@ def kr_adjusted_covariance(
     adjusted = phi + 2.0 * phi @ inner @ phi
     return (adjusted + adjusted.T) / 2
 
-
-def kr_df(contrast: np.ndarray, phi: np.ndarray, pt: np.ndarray, weights: np.ndarray) -> float:
-    """Kenward-Roger df of the single contrast ``l``: ``2 (l' Phi l)^2 / (g' W g)``."""
-    phi_l = phi @ contrast
-    g = np.einsum("c,acd,d->a", phi_l, pt, phi_l)
-    return 2.0 * float(contrast @ phi_l) ** 2 / float(g @ weights @ g)

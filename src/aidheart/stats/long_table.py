@@ -6,14 +6,17 @@ import numpy as np
 import pandas as pd
 
 from aidheart.stats.effect_size import cohen_dz, hedges_gz
+from aidheart.stats.longitudinal import SUBJECT, VISIT, LongitudinalModel, fit_longitudinal
 from aidheart.stats.nonparametric import hodges_lehmann, hodges_lehmann_exact, wilcoxon_signed_rank
 from aidheart.stats.paired import geometric_mean_ratio, paired_t, summary
 from aidheart.stats.resampling import bootstrap_mean_change, sign_flip_permutation
+from aidheart.stats.signed_rank_pratt import wilcoxon_pratt_exact
 
 PAIRED_METHODS = {
     "summary": summary,
     "paired_t": paired_t,
     "wilcoxon_signed_rank": wilcoxon_signed_rank,
+    "wilcoxon_pratt_exact": wilcoxon_pratt_exact,
     "hodges_lehmann": hodges_lehmann,
     "hodges_lehmann_exact": hodges_lehmann_exact,
     "cohen_dz": cohen_dz,
@@ -23,8 +26,13 @@ PAIRED_METHODS = {
     "gmr": geometric_mean_ratio,
 }
 SEEDED_METHODS = ("bootstrap_mean_change", "sign_flip_permutation")
-MODEL_METHODS = ("lmm", "mmrm")
-DEFAULT_METHODS = tuple(m for m in PAIRED_METHODS if m != "gmr") + MODEL_METHODS
+DEFAULT_METHODS = tuple(m for m in PAIRED_METHODS if m != "gmr")
+#: The models of the command line (``aidheart stats``): the MMRM of the change with one baseline
+#: slope and the cLDA, each with the first of :data:`DEFAULT_STRUCTURES` that converges.
+DEFAULT_MODELS = (LongitudinalModel("mmrm", "CHG ~ 0 + AVISIT + BASE", "MMRM"),
+                  LongitudinalModel("clda", "AVAL ~ AVISIT", "cLDA"))
+DEFAULT_STRUCTURES = ("us", "toeph", "csh", "cs")
+DEFAULT_DF = "kenward-roger"
 
 
 class LongTableError(ValueError):
@@ -94,8 +102,6 @@ def _paired_rows(changes: pd.DataFrame, subject: str, visit: str, value: str, le
     for level in levels[1:]:
         at = ordered[ordered[visit] == level]
         for name in methods:
-            if name in MODEL_METHODS:
-                continue
             options = {"seed": seed, "resamples": resamples} if name in SEEDED_METHODS else {}
             frame = PAIRED_METHODS[name](at["BASE"].to_numpy(), at[value].to_numpy(), **options)
             frames.append(frame.assign(visit=level))
@@ -103,19 +109,15 @@ def _paired_rows(changes: pd.DataFrame, subject: str, visit: str, value: str, le
 
 
 def _model_rows(tidy: pd.DataFrame, changes: pd.DataFrame, subject: str, visit: str, value: str,
-                levels: list[str], methods) -> list:
-    frames = []
-    if "lmm" in methods:
-        from aidheart.stats.lmm import fit_lmm  # imported here: model fitting is the heavy part
-
-        frames.append(fit_lmm(tidy[[subject, visit, value]], subject=subject, visit=visit, value=value,
-                              baseline=levels[0], visit_order=levels))
-    if "mmrm" in methods:
-        from aidheart.stats.mmrm import fit_mmrm
-
-        frames.append(fit_mmrm(changes[[subject, visit, "CHG", "BASE"]].reset_index(drop=True), subject=subject,
-                               visit=visit, change="CHG", base="BASE", visit_order=levels[1:]))
-    return frames
+                levels: list[str], models, structures, df_method: str) -> list:
+    """Each model on the rows in ADaM names: every row's value, ``BASE`` and ``CHG`` on the post-baseline rows."""
+    if not models:
+        return []
+    keys = [subject, visit]
+    records = tidy[keys + [value]].merge(changes[keys + ["BASE", "CHG"]], on=keys, how="left")
+    records = records.rename(columns={subject: SUBJECT, visit: VISIT, value: "AVAL"})
+    return [fit_longitudinal(records, model, baseline=levels[0], visits=levels[1:], structures=structures,
+                             df_method=df_method) for model in models]
 
 
 def change_from_baseline(
@@ -145,6 +147,9 @@ def analyse_long_table(
     resamples: int = 9999,
     base: str | None = None,
     change: str | None = None,
+    models=DEFAULT_MODELS,
+    structures=DEFAULT_STRUCTURES,
+    df_method: str = DEFAULT_DF,
 ) -> pd.DataFrame:
     """Every analysis of one endpoint: paired methods at each post-baseline visit, then the models.
 
@@ -161,22 +166,27 @@ def analyse_long_table(
     seed : int
         Seed for the resampling methods (the same seed at every visit).
     methods : sequence of str
-        Names from :data:`PAIRED_METHODS` and ``"lmm"``, ``"mmrm"``; the rows come
-        out in this order within a visit.
+        Names from :data:`PAIRED_METHODS`; the rows come out in this order within a visit.
     resamples : int
         Bootstrap resamples and Monte Carlo sign patterns.
     base, change : str, optional
         Columns with each post-baseline row's baseline value and change from baseline
         (ADaM ``BASE``/``CHG``), used as they are. Without them they are derived here
         from the rows at the ``baseline`` level (:func:`change_from_baseline`).
+    models : sequence of LongitudinalModel
+        Longitudinal models (:mod:`aidheart.stats.longitudinal`), fitted after the
+        paired methods; empty for none.
+    structures, df_method
+        The covariance structures to try in order, and the df method, of every model.
 
     Returns
     -------
     pandas.DataFrame
         ``visit`` + :data:`aidheart.stats.ard.RESULT_COLUMNS`: for each post-baseline
-        visit in order, the rows of each paired method; then the rows of
-        ``fit_lmm`` and ``fit_mmrm`` as those functions return them. A visit with
-        too few pairs gives NaN rows with a ``note``, never an exception.
+        visit in order, the rows of each paired method; then the rows of each model
+        (:func:`aidheart.stats.longitudinal.fit_longitudinal`). A visit with too few
+        pairs, or a model that does not fit, gives NaN rows with a ``note``, never an
+        exception.
 
     Raises
     ------
@@ -186,11 +196,11 @@ def analyse_long_table(
     Notes
     -----
     Paired methods use the complete pairs: the post-baseline rows with a change
-    (``BASE`` and the value both present), subjects in sorted order. The LMM uses
-    all rows with a value, baseline rows included; the MMRM the post-baseline rows
-    with a change.
+    (``BASE`` and the value both present), subjects in sorted order. A model of
+    ``CHG`` uses the post-baseline rows with a change; a model of the value (cLDA)
+    every row with a value, baseline rows included.
     """
-    unknown = [name for name in methods if name not in PAIRED_METHODS and name not in MODEL_METHODS]
+    unknown = [name for name in methods if name not in PAIRED_METHODS]
     if unknown:
         raise LongTableError(f"unknown method(s) {unknown}")
     if (base is None) != (change is None):
@@ -203,5 +213,5 @@ def analyse_long_table(
         post = tidy[(tidy[visit] != levels[0]) & tidy[change].notna()]
         changes = post[[subject, visit, value, change, base]].rename(columns={change: "CHG", base: "BASE"})
     frames = _paired_rows(changes, subject, visit, value, levels, methods, seed, resamples)
-    frames += _model_rows(tidy, changes, subject, visit, value, levels, methods)
+    frames += _model_rows(tidy, changes, subject, visit, value, levels, models, structures, df_method)
     return pd.concat(frames, ignore_index=True)

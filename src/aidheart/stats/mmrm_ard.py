@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 from aidheart.stats.mmrm_fit import DF_LABELS
 from aidheart.stats.mmrm_lsmeans import difference_cells, lsmean_cells, parse_lsmeans
 from aidheart.stats.mmrm_model import MmrmInputError, MmrmModel
@@ -37,7 +37,7 @@ def _visit_of(model: MmrmModel, levels: dict) -> str:
 
 
 def mmrm_ard(model: MmrmModel, *, df_method: str = "kenward-roger", lsmeans: str | tuple | None = None,
-             level: float = 0.95) -> pd.DataFrame:
+             level: float = CONFIDENCE_LEVEL) -> pd.DataFrame:
     """ARD rows of a fitted MMRM (module notes); ``lsmeans`` like ``"ARMCD*AVISIT"``.
 
     Raises :class:`aidheart.stats.mmrm_model.MmrmInputError` for an unknown df method,

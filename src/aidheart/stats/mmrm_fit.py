@@ -20,6 +20,7 @@ from functools import cached_property
 
 import numpy as np
 
+from aidheart.stats.ard import CONFIDENCE_LEVEL
 from aidheart.stats.covariance import (
     CovarianceStructure,
     LinearStructure,
@@ -104,7 +105,7 @@ class MmrmFit:
             return self.phi
         return self._kr if df_method == "kenward-roger" else self._kr_linear
 
-    def contrast(self, contrast: np.ndarray, df_method: str = "kenward-roger", level: float = 0.95) -> dict:
+    def contrast(self, contrast: np.ndarray, df_method: str = "kenward-roger", level: float = CONFIDENCE_LEVEL) -> dict:
         """``l' beta``: estimate, std_error, df, statistic, p_value, ci_low, ci_high (ARD names).
 
         The values are ``NaN`` when the variance is not positive (a Kenward-Roger

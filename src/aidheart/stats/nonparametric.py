@@ -29,11 +29,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 from aidheart.stats.pairs import paired_differences
 from aidheart.stats.roots import zeroin
 
-CONFIDENCE = 0.95
 EXACT_BELOW = 50  # R: exact when n < 50 (and no ties, no zeros)
 ROOT_TOL = 1e-4  # R's wilcox.test tol.root
 
@@ -156,7 +155,7 @@ def _exact_interval(x: np.ndarray) -> tuple[float, float, float, str]:
     m = x.size
     walsh = _walsh_averages(x)
     counts = signrank_counts(m)
-    alpha = 1 - CONFIDENCE
+    alpha = 1 - CONFIDENCE_LEVEL
     qu = max(_qsignrank_lower(alpha / 2, counts, m), 1)
     ql = m * (m + 1) // 2 - qu
     achieved = 2 * counts[:qu].sum() * 2.0**-m
@@ -174,10 +173,10 @@ def _normal_interval(x: np.ndarray) -> tuple[float, float, float, str]:
     w_hi = _signed_rank_z(x - hi, correct=True)
     if not (math.isfinite(w_lo) and math.isfinite(w_hi)):
         return (lo + hi) / 2, math.nan, math.nan, "all differences tied: estimate is the midrange, no CI"
-    alpha = 1 - CONFIDENCE
+    alpha = 1 - CONFIDENCE_LEVEL
     while w_lo + special.ndtri(alpha / 2) < 0 or w_hi - special.ndtri(alpha / 2) > 0:
         alpha *= 2
-    if alpha >= 1 or 1 - CONFIDENCE < alpha * 0.75:
+    if alpha >= 1 or 1 - CONFIDENCE_LEVEL < alpha * 0.75:
         note += f"; requested 95% not achievable, confidence level {1 - min(1.0, alpha):g}"
     if alpha < 1:
         ends = []

@@ -80,8 +80,8 @@ def ordinal_improvement(baseline, visit, *, classes: int = 1, lower_is_better: b
     -------
     pandas.DataFrame
         One row, ``method = "ordinal_improvement"``, ``term = "improved_geK"`` (K =
-        ``classes``): ``estimate`` x/n, ``ci_low``/``ci_high`` the exact 95 % CI, ``n``
-        complete pairs; n = 0 gives NaN and a ``note``.
+        ``classes``): ``estimate`` x/n, ``ci_low``/``ci_high`` the exact 95 % CI, ``count``
+        x, ``denominator`` and ``n`` the complete pairs; n = 0 gives NaN and a ``note``.
 
     Notes
     -----
@@ -93,4 +93,5 @@ def ordinal_improvement(baseline, visit, *, classes: int = 1, lower_is_better: b
     base, post = complete_pairs(baseline, visit)
     gain = base - post if lower_is_better else post - base
     improved = int(np.count_nonzero(gain >= classes))
-    return clopper_pearson(improved, base.size, method="ordinal_improvement", term=f"improved_ge{classes}")
+    return clopper_pearson(improved, base.size, method="ordinal_improvement", term=f"improved_ge{classes}").assign(
+        count=improved, denominator=float(base.size))

@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 from aidheart.stats.pairs import complete_pairs, paired_differences
 
-CONFIDENCE = 0.95
 
 
 def t_inference(d: np.ndarray) -> dict | None:
@@ -35,7 +34,7 @@ def t_inference(d: np.ndarray) -> dict | None:
     if se < 10 * np.finfo(float).eps * abs(mean) or se == 0:  # R: "data are essentially constant"
         return None
     result = stats.ttest_1samp(d, 0.0)
-    interval = result.confidence_interval(CONFIDENCE)
+    interval = result.confidence_interval(CONFIDENCE_LEVEL)
     return {
         "estimate": mean,
         "std_error": se,

@@ -12,9 +12,8 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 
-CONFIDENCE = 0.95
 
 
 def clopper_pearson(x: int, n: int, *, method: str, term: str = "proportion") -> pd.DataFrame:
@@ -46,7 +45,7 @@ def clopper_pearson(x: int, n: int, *, method: str, term: str = "proportion") ->
         return results_frame([result_row(method, term, n=0, note="no trials")])
     if not 0 <= x <= n:
         raise ValueError(f"need 0 <= x <= n, got x={x}, n={n}")
-    low, high = proportion_confint(x, n, alpha=1 - CONFIDENCE, method="beta")
+    low, high = proportion_confint(x, n, alpha=1 - CONFIDENCE_LEVEL, method="beta")
     return results_frame([result_row(method, term, n=n, estimate=x / n, ci_low=low, ci_high=high)])
 
 
@@ -78,6 +77,6 @@ def poisson_rate_ci(
     """
     if not exposure > 0:
         return results_frame([result_row(method, term, note=f"no exposure ({exposure})")])
-    low, high = confint_poisson(x, exposure, method="exact-c", alpha=1 - CONFIDENCE)
+    low, high = confint_poisson(x, exposure, method="exact-c", alpha=1 - CONFIDENCE_LEVEL)
     return results_frame([result_row(method, term, note=f"{x} events over exposure {exposure:g}",
                                      estimate=x / exposure, ci_low=low, ci_high=high)])

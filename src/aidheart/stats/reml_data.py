@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -53,30 +52,6 @@ class PatternData:
         observed = self.mask.astype(float)
         counts = np.einsum("p,ps,pt->st", self.n.astype(float), observed, observed)
         return self.syy.sum(axis=0), counts
-
-
-def wide_table(
-    data: pd.DataFrame, *, subject: str, visit: str, columns: list[str], levels: list
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Subjects x visits arrays of ``columns`` (``NaN`` where a visit is absent).
-
-    Rows whose visit is not in ``levels`` are ignored. A subject with two rows at one
-    visit raises ``ValueError`` naming the first such key.
-    """
-    rows = data.loc[data[visit].isin(levels), [subject, visit, *columns]]
-    duplicated = rows.duplicated([subject, visit])
-    if duplicated.any():
-        key = rows.loc[duplicated, [subject, visit]].iloc[0].tolist()
-        raise ValueError(f"more than one row for subject {key[0]!r} at visit {key[1]!r}")
-    subjects, subject_index = np.unique(rows[subject].to_numpy(), return_inverse=True)
-    position = {level: k for k, level in enumerate(levels)}
-    visit_index = rows[visit].map(position).to_numpy(dtype=int)
-    arrays = {}
-    for column in columns:
-        wide = np.full((len(subjects), len(levels)), np.nan)
-        wide[subject_index, visit_index] = rows[column].to_numpy(dtype=float)
-        arrays[column] = wide
-    return subjects, arrays
 
 
 def group_by_pattern(y: np.ndarray, x: np.ndarray) -> PatternData:
@@ -132,20 +107,3 @@ def contract(per_pattern: np.ndarray, sums: np.ndarray) -> np.ndarray:
     flat = per_pattern.reshape(*lead, -1) @ sums.reshape(-1, int(np.prod(tail, dtype=int)))
     return flat.reshape(*lead, *tail)
 
-
-def visit_levels(values: pd.Series, visit_order=None, *, first=None) -> list:
-    """Visit levels in analysis order.
-
-    ``visit_order`` when given (levels absent from the data are kept, so they can be
-    reported as empty); otherwise the categories of a categorical column, else the order
-    of first appearance. ``first`` (the baseline level), when given, is moved to the front.
-    """
-    if visit_order is not None:
-        levels = list(visit_order)
-    elif isinstance(values.dtype, pd.CategoricalDtype):
-        levels = list(values.cat.categories)
-    else:
-        levels = list(pd.unique(values.dropna()))
-    if first is not None:
-        levels = [first] + [level for level in levels if level != first]
-    return levels

@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 from aidheart.stats.pairs import paired_differences
 
-CONFIDENCE = 0.95
 EXACT_UP_TO = 24  # sign-flip: enumerate all 2^n patterns up to this n
 CHUNK_CELLS = 1 << 20  # cells per vectorised block, keeps memory near 8 MB
 RELATIVE_FUZZ = 1e-12  # |sum s d| >= |sum d| (1 - fuzz) counts as at least as extreme
@@ -95,7 +94,7 @@ def bca_interval(d: np.ndarray, means: np.ndarray) -> BcaInterval | None:
     acceleration = np.sum(spread**3) / (6 * np.sum(spread**2) ** 1.5)
     if not (math.isfinite(z0) and math.isfinite(acceleration)):
         return None
-    z = special.ndtri(np.array([(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2]))
+    z = special.ndtri(np.array([(1 - CONFIDENCE_LEVEL) / 2, (1 + CONFIDENCE_LEVEL) / 2]))
     levels = special.ndtr(z0 + (z0 + z) / (1 - acceleration * (z0 + z)))
     low, high = np.quantile(means, levels)
     return BcaInterval(float(low), float(high), float(z0), float(acceleration),

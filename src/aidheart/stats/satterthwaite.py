@@ -24,6 +24,8 @@ import math
 import numpy as np
 from scipy.special import stdtr, stdtrit
 
+from aidheart.stats.ard import CONFIDENCE_LEVEL
+
 
 def contrast_gradient(contrast: np.ndarray, phi: np.ndarray, pt: np.ndarray) -> np.ndarray:
     """``g_a = l' Phi Pt_a Phi l`` for every variance parameter ``a``."""
@@ -55,7 +57,7 @@ def satterthwaite_df(
     return 2.0 * variance**2 / denominator
 
 
-def t_inference(estimate: float, std_error: float, df: float, level: float = 0.95) -> dict:
+def t_inference(estimate: float, std_error: float, df: float, level: float = CONFIDENCE_LEVEL) -> dict:
     """``statistic = estimate / std_error``, two-sided ``p`` and ``level`` CI from ``t(df)``."""
     if not (np.isfinite(std_error) and std_error > 0 and df > 0):
         return {"estimate": estimate, "std_error": std_error, "df": df}

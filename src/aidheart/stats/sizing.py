@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from aidheart.stats.ard import result_row, results_frame
+from aidheart.stats.ard import CONFIDENCE_LEVEL, result_row, results_frame
 from aidheart.stats.pairs import complete_pairs, paired_differences
 from aidheart.stats.roots import zeroin
 
 UCL_LEVELS = (0.8, 0.95)
-CONFIDENCE = 0.95  # level of the CI of the baseline-visit correlation
 N_TOL = 1e-12  # absolute tolerance on n (R reference: power.t.test(..., tol = 1e-12))
 
 
@@ -77,9 +76,10 @@ def next_trial_size(baseline, visit, *, effect_sizes, powers=(0.8, 0.9), alpha: 
 
         * ``sd_change``: ``estimate`` s, ``df`` n - 1, ``n`` complete pairs;
         * ``sd_ucl80``, ``sd_ucl95``: Browne's upper limits (``estimate``, ``df``, ``n``);
-        * ``n_per_arm[delta=D,power=P,sd=S]`` for each D, P and S in
-          (``sd_change``, ``sd_ucl80``): ``estimate`` the unrounded n per arm,
-          ``statistic`` its ceiling (the n to recruit per arm), ``n`` pilot pairs.
+        * ``n_per_arm_<S>`` for S in (``sd_change``, ``sd_ucl80``), one row per
+          difference D and power P: ``threshold`` D, ``power`` P, ``estimate`` the
+          unrounded n per arm, ``statistic`` its ceiling (the n to recruit per arm),
+          ``n`` pilot pairs.
 
         Fewer than 2 pairs or a zero SD: NaN and a ``note``.
 
@@ -111,11 +111,13 @@ def next_trial_size(baseline, visit, *, effect_sizes, powers=(0.8, 0.9), alpha: 
 
 def _size_row(method: str, name: str, delta: float, power: float, basis: str, size: float, n: int,
               note: str = "") -> dict:
-    """An ``name[delta=D,power=P,sd=S]`` row: the unrounded n in ``estimate``, its ceiling in ``statistic``."""
-    term = f"{name}[delta={delta:g},power={power:g},sd={basis}]"
+    """A ``<name>_<basis>`` row of difference ``delta`` (``threshold``) and ``power``: the unrounded n in
+    ``estimate``, its ceiling in ``statistic``."""
+    term = f"{name}_{basis}"
     if not math.isfinite(size):
-        return result_row(method, term, n=n, note="power not attainable")
-    return result_row(method, term, n=n, estimate=size, statistic=math.ceil(size), note=note)
+        return result_row(method, term, n=n, threshold=delta, power=power, note="power not attainable")
+    return result_row(method, term, n=n, threshold=delta, power=power, estimate=size, statistic=math.ceil(size),
+                      note=note)
 
 
 def ancova_size(baseline, visit, *, effect_sizes, powers=(0.8, 0.9), alpha: float = 0.05,
@@ -149,9 +151,10 @@ def ancova_size(baseline, visit, *, effect_sizes, powers=(0.8, 0.9), alpha: floa
         * ``sd_ancova_ucl80``, ``sd_ancova_ucl95``: Browne's upper limits of the
           residual SD on n - 2 df;
         * ``dropout``: the share used, ``n`` subjects with a baseline when computed;
-        * ``n_per_arm[delta=D,power=P,sd=S]`` and ``n_enrol_per_arm[...]`` for S in
-          (``sd_ancova``, ``sd_ancova_ucl80``): ``estimate`` unrounded, ``statistic``
-          the ceiling; enrolment is n / (1 - dropout).
+        * ``n_per_arm_<S>`` and ``n_enrol_per_arm_<S>`` for S in (``sd_ancova``,
+          ``sd_ancova_ucl80``), one row per difference D (``threshold``) and power P
+          (``power``): ``estimate`` unrounded, ``statistic`` the ceiling; enrolment is
+          n / (1 - dropout).
 
         Fewer than 3 pairs or a zero SD: a ``correlation`` row with NaN and a ``note``.
 
@@ -179,7 +182,7 @@ def ancova_size(baseline, visit, *, effect_sizes, powers=(0.8, 0.9), alpha: floa
         return results_frame([result_row(method, "correlation", n=n, note=note)])
     fit = stats.pearsonr(base, post)
     r = float(fit.statistic)
-    interval = fit.confidence_interval(CONFIDENCE)
+    interval = fit.confidence_interval(CONFIDENCE_LEVEL)
     sd_visit = float(np.std(post, ddof=1))
     sd_ancova = sd_visit * math.sqrt(1 - r**2)
     sd_residual = sd_ancova * math.sqrt((n - 1) / (n - 2))
