@@ -21,23 +21,8 @@ from aidheart.derive.variables import ADSL
 from aidheart.derive.vis import compute_vis
 from aidheart.study import Study
 
-#: Clean ``subjects`` column -> ADSL variable.
-SUBJECT_VARS = {
-    "record_id": "SUBJID",
-    "age": "AGE",
-    "sex": "SEX",
-    "race": "RACE",
-    "ethnicity": "ETHNIC",
-    "consent_day": "RFICDY",
-    "consent_month": "RFICMON",
-    "first_dose_month": "TRTSMON",
-    "screen_crp": "SCRCRP",
-    "screen_lvef": "SCRLVEF",
-    "screen_inotrope": "INOBLDRG",
-    "screen_inotrope_dose": "INOBLDOS",
-    "screen_fail_reason": "SCRFREAS",
-    "cutoff_day": "DCUTDY",
-}
+#: Clean ``subjects`` column -> ADSL variable: the predecessors of the ADSL specification.
+SUBJECT_VARS = {column: name for name, column in ADSL.predecessors("subjects").items()}
 #: Unit of AGE.
 AGE_UNIT = "YEARS"
 #: ARM and ACTARM of subjects who did not get the study treatment (SDTMIG 3.2 terms).
