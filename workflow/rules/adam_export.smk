@@ -18,7 +18,6 @@ rule adam_export:
     benchmark:
         f"{LOGS}/benchmarks/adam_export.tsv"
     params:
-        adam_dir=ADAM,
         study=STUDY_CONFIG,
         vis_weights=config["vis_weights"],
         data_date=report_cutoff(config, redcap_files())[0],

@@ -69,7 +69,8 @@ def xpt_name(spec: Dataset) -> str:
     return f"xpt/{spec.name.lower()}.xpt"
 
 
-def dataset_rows(spec: Dataset, data: pd.DataFrame) -> dict:
+def dataset_row(spec: Dataset, data: pd.DataFrame) -> dict:
+    """The datasets-table row of one dataset."""
     return {"DATASET": spec.name, "LABEL": spec.label, "CLASS": spec.adam_class, "STRUCTURE": spec.structure,
             "KEYS": " ".join(spec.keys), "RECORDS": len(data), "FILE": xpt_name(spec)}
 
@@ -109,24 +110,15 @@ def codelist_rows(codelists: Mapping[tuple[str, str], Codelist], used: set[str])
 def build_metadata(datasets: Mapping[Dataset, pd.DataFrame], codelists: Mapping[tuple[str, str], Codelist],
                    parameters: Mapping[str, tuple[Parameter, ...]], *, study_id: str, description: str,
                    date: str) -> Metadata:
-    """The metadata of ``datasets`` (spec -> data as built), with the codelists and parameters they use.
-
-    Raises
-    ------
-    KeyError
-        A dataset lacks a column of its specification (the message names it).
-    """
-    for spec, data in datasets.items():
-        missing = [name for name in spec.names if name not in data.columns]
-        if missing:
-            raise KeyError(f"{spec.name} lacks variable(s) {', '.join(missing)} of its specification")
+    """The metadata of ``datasets`` (spec -> data as built, with every variable of the spec), with the
+    codelists and parameters they use."""
     variables = pd.DataFrame([row for spec, data in datasets.items() for row in variable_rows(spec, data, codelists)],
                              columns=list(VARIABLE_COLUMNS)).astype({"LENGTH": "Int64", "KEYSEQ": "Int64"})
     values = pd.DataFrame([row for spec, data in datasets.items() if spec.name in parameters
                            for row in value_rows(spec, data, parameters[spec.name])], columns=list(VALUE_COLUMNS))
     return Metadata(
         study_id=study_id, description=description, date=date,
-        datasets=pd.DataFrame([dataset_rows(spec, data) for spec, data in datasets.items()],
+        datasets=pd.DataFrame([dataset_row(spec, data) for spec, data in datasets.items()],
                               columns=list(DATASET_COLUMNS)),
         variables=variables, values=values,
         codelists=pd.DataFrame(codelist_rows(codelists, set(variables["CODELIST"]) - {""}),
