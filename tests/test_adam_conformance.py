@@ -1,4 +1,4 @@
-"""The ADaM datasets of the shipped study conform to the ADaM IG 1.3 rules a reviewer checks, and their metadata is theirs.
+"""The shipped study's ADaM datasets follow the ADaM IG 1.3 rules a reviewer checks, and their metadata is theirs.
 
 Every rule is checked on every dataset of ``shipped_run`` (the session's full pipeline
 run), against the specification (``aidheart.derive.variables``), the controlled terms
@@ -12,7 +12,9 @@ Required variables (ADaMIG 1.3; the study days stand for ADaM's dates, the pipel
 de-identification rule: ``TRTSDY``/``TRTEDY`` for ``TRTSDT``/``TRTEDT``, and no calendar
 date in any dataset). ``AVALC`` is required where a parameter has character results;
 every parameter here is numeric (``AVAL``), which the specification's type says and the
-data confirm, so no ``AVALC`` is needed.
+data confirm, so no ``AVALC`` is needed. ``CHG`` is derived on post-baseline records
+(``ADY > 1``) only: there it must equal ``AVAL - BASE`` wherever both exist, and it is
+missing wherever one of them is.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ REQUIRED = {
 }
 ANALYSIS_FLAG = re.compile(r"^ANL\d{2}FL$")
 CALENDAR_DATE = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b")
+#: ADSL flags that are "Y" or missing (the others are population flags, "Y" or "N" for every subject).
+RECORD_FLAGS = ("DTHFL",)
 #: Clean tables with one row per subject (joined to a dataset by SUBJID = record_id).
 SUBJECT_TABLES = ("subjects", "completion")
 
@@ -88,9 +92,9 @@ def codelists():
 
 def spec_problems(spec: Dataset) -> list[str]:
     """Names, labels, origins and sources of the specification itself."""
-    problems = [f"{spec.name}: dataset label {spec.label!r} over {MAX_LABEL}" for _ in [0] if len(spec.label) > MAX_LABEL]
-    if not NAME.match(spec.name):
-        problems.append(f"dataset name {spec.name!r}")
+    problems = []
+    if not NAME.match(spec.name) or len(spec.label) > MAX_LABEL:
+        problems.append(f"{spec.name}: dataset name, or label {spec.label!r} over {MAX_LABEL} characters")
     names = spec.names
     problems += [f"{spec.name}: {name} twice" for name in sorted({n for n in names if names.count(n) > 1})]
     for variable in spec.variables:
@@ -141,6 +145,8 @@ def value_problems(data: pd.DataFrame, spec: Dataset, codelists) -> list[str]:
         if variable.name.endswith("FL"):
             bad = sorted(set(values.astype(str)) - {"Y", "N"})
             problems += [f"{where}: flag values {bad} (only Y, N or missing)"] if bad else []
+            if spec.name == "ADSL" and variable.name not in RECORD_FLAGS and len(values) < len(data):
+                problems.append(f"{where}: population flag missing on {len(data) - len(values)} subjects (Y or N)")
         codelist = codelist_of(codelists, spec, variable)
         if codelist is not None:
             allowed = set(codelist.values)
@@ -155,7 +161,8 @@ def value_problems(data: pd.DataFrame, spec: Dataset, codelists) -> list[str]:
 
 def required_problems(spec: Dataset) -> list[str]:
     """The dataset has the variables ADaMIG requires of its kind, a treatment and traceability variables."""
-    problems = [f"{spec.name}: required variable {name} missing" for name in REQUIRED[spec.name] if name not in spec.names]
+    problems = [f"{spec.name}: required variable {name} missing"
+                for name in REQUIRED[spec.name] if name not in spec.names]
     if spec.adam_class == "BASIC DATA STRUCTURE" and spec.name != "ADEX":
         if not any(ANALYSIS_FLAG.match(name) for name in spec.names):
             problems.append(f"{spec.name}: no ANLzzFL")
@@ -338,7 +345,8 @@ def test_metadata_files_describe_the_datasets(shipped_run, adam):
         assert table["ORIGIN"].tolist() == [variable.origin for variable in spec.variables]
         text = [v.name for v in spec.variables if v.type == TEXT]
         lengths = table.set_index("VARIABLE").loc[text, "LENGTH"]
-        measured = adam[spec.name][text].apply(lambda column: column.dropna().map(len).max()).fillna(1)
+        measured = adam[spec.name][text].apply(lambda column: column.dropna().map(lambda v: len(v.encode())).max())
+        measured = measured.fillna(1)
         assert lengths.tolist() == measured.astype(int).tolist(), spec.name
     datasets = read_table(folder / "datasets.csv")
     assert datasets["RECORDS"].tolist() == [len(adam[spec.name]) for spec in DATASETS]
@@ -383,7 +391,8 @@ def test_define_xml_references_resolve_and_match_the_specification(shipped_run):
         assert (shipped_run / "results/adam" / group.find("def:leaf", NS).get(f"{{{NS['xlink']}}}href")).is_file()
         assert group.find("odm:Description/odm:TranslatedText", NS).text == spec.label
     for item in version.findall("odm:ItemDef", NS):
-        assert len(item.find("odm:Description/odm:TranslatedText", NS).text) <= MAX_LABEL or item.get("OID").count(".") == 3
+        value_level = item.get("OID").count(".") == 3  # IT.<dataset>.AVAL.<PARAMCD>: described by its PARAM
+        assert value_level or len(item.find("odm:Description/odm:TranslatedText", NS).text) <= MAX_LABEL
         for ref in item.findall("odm:CodeListRef", NS):
             assert ref.get("CodeListOID") in oids["CodeList"]
         for ref in item.findall("def:ValueListRef", NS):

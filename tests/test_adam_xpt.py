@@ -92,14 +92,14 @@ def test_transport_file_is_version_5_with_labels_and_the_data_date(shipped_run, 
 
 
 def test_the_byte_reader_decodes_ibm_floats():
-    """Values whose IBM form is known by hand: 1 = 0x41 10..., -118.625 = 0xC2 76 A0..., 0.1 = 0x40 19 99 ... 9A (exact: 53 bits)."""
+    """IBM forms worked out by hand: 1 = 41 10 00..., -118.625 = C2 76 A0 00..., 0.1 = 40 19 99 ... 9A."""
     from xpt_reader import ibm_to_float
 
     assert ibm_to_float(bytes.fromhex("4110000000000000")) == 1.0
     assert ibm_to_float(bytes.fromhex("C276A00000000000")) == -118.625
     assert ibm_to_float(bytes.fromhex("0000000000000000")) == 0.0
     assert np.isnan(ibm_to_float(bytes.fromhex("2E00000000000000")))
-    assert ibm_to_float(bytes.fromhex("401999999999999A")) == 0.1  # the double 0.1 is 0x1.999999999999Ap-4: the same bits
+    assert ibm_to_float(bytes.fromhex("401999999999999A")) == 0.1  # the double 0.1 is 0x1.999999999999Ap-4
 
 
 def _dataset_files(folder):
