@@ -79,9 +79,11 @@ def _codelists(metadata: Metadata) -> str:
     sections = []
     for oid, items in metadata.codelists.groupby("CODELIST", sort=False):
         first = items.iloc[0]
-        rows = [[f"<code>{_cell(item.VALUE)}</code>", _cell(item.DECODE)] for item in items.itertuples(index=False)]
+        decoded = (items["DECODE"] != "").any()
+        rows = [[f"<code>{_cell(item.VALUE)}</code>", *([_cell(item.DECODE)] if decoded else [])]
+                for item in items.itertuples(index=False)]
         sections.append(f'<h3 id="{escape(oid)}">{escape(oid)}: {escape(first["NAME"])} ({escape(first["TYPE"])})'
-                        f"</h3>\n" + _table(["Value", "Decode"], rows))
+                        f"</h3>\n" + _table(["Value", "Decode"] if decoded else ["Value"], rows))
     return "\n".join(sections)
 
 
@@ -90,7 +92,7 @@ def define_html(metadata: Metadata) -> str:
     title = f"{metadata.study_id} analysis datasets: specification"
     body = [
         f"<h1>{escape(title)}</h1>",
-        f"<p>{escape(metadata.description)}. Data cut-off {escape(metadata.date)}. ADaMIG 1.3 (ADAE: ADaM OCCDS "
+        f"<p>{escape(metadata.description)}. Data as of {escape(metadata.date)} (the data cut-off, else the export date). ADaMIG 1.3 (ADAE: ADaM OCCDS "
         "1.1); the machine-readable form is <a href=\"define.xml\">define.xml</a> (Define-XML 2.1), the metadata "
         "tables are in <code>metadata/</code>.</p>",
         f'<p class="note">{escape(STUDY_DAY_COMMENT)}</p>',
