@@ -488,3 +488,28 @@ def test_the_source_checks_find_a_changed_value(adam, clean):
         ["ADEX.TRTA"]
     adlb = adam["ADLB"].assign(SRCSEQ=10 ** 6, SRCVAR="no_such_param")
     assert len(traceability_problems(adlb, dataset_spec("ADLB"), clean, adam)) == 2
+
+
+def test_a_new_visit_and_endpoint_reach_the_metadata_from_the_configuration_alone():
+    from aidheart.study import Study
+
+    config = yaml.safe_load(CONFIG.read_text())
+    config["visits"].append({"event": "week_20_arm_1", "avisit": "Week 20", "avisitn": 20, "day": 141, "window": 7,
+                             "forms": ["visit_info", "labs"]})
+    config["endpoints"].append({"paramcd": "WBC", "label": "White blood cell count", "unit": "10^9/L", "digits": 2,
+                                "source": {"labs": "wbc"}, "sets": ["EFF"]})
+    study = Study.from_config(config)
+    parameters = dataset_parameters(study)
+    lists = study_codelists(study, config["vis_weights"], parameters)
+    assert lists[("ADEFF", "PARAMCD")].items[-1] == ("WBC", "White blood cell count (10^9/L)")
+    assert lists[("", "AVISIT")].values[-1] == "Week 20" and lists[("", "AVISITN")].items[-1] == ("20", "Week 20")
+    assert parameters["ADEFF"][-1].derivation.startswith("labs.value of the param wbc")
+
+
+def test_a_lab_parameter_without_a_derivation_text_is_named(monkeypatch):
+    from aidheart.adam_export.parameters import ParameterError
+    from aidheart.derive import adlb
+
+    monkeypatch.setattr(adlb, "PARAM_ORDER", (*adlb.PARAM_ORDER, "ANCTOX"))
+    with pytest.raises(ParameterError, match="ADLB parameter ANCTOX has no label or derivation text"):
+        dataset_parameters(STUDY)

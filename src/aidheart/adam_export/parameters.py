@@ -66,13 +66,14 @@ def lab_parameters() -> tuple[Parameter, ...]:
     labels[adlb.ANCGR[0]] = ("", adlb.ANCGR[1])
     parameters = []
     for code in adlb.PARAM_ORDER:
-        source, label = labels[code]
+        source, label = labels.get(code, ("", ""))
         if source:
             parameters.append(Parameter(code, label, ENDPOINT_DERIVATIONS["labs"].format(arg=source)))
-        elif code in LAB_DERIVED:
+        elif label and code in LAB_DERIVED:
             parameters.append(Parameter(code, label, LAB_DERIVED[code]))
         else:
-            raise ParameterError(f"ADLB parameter {code} has no derivation text (aidheart.adam_export.parameters)")
+            raise ParameterError(f"ADLB parameter {code} has no label or derivation text "
+                                 "(aidheart.adam_export.parameters)")
     return tuple(parameters)
 
 
