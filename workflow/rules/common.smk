@@ -125,7 +125,7 @@ def clean_outputs():
 def all_targets():
     """What `snakemake` builds by default."""
     return [f"{RESULTS}/provenance/input_files.csv", *clean_outputs().values(), f"{QC}/queries.csv",
-            f"{QC}/reconciliation.csv", *DERIVE_OUTPUTS, f"{STATS}/ard.csv",
+            f"{QC}/reconciliation.csv", *DERIVE_OUTPUTS, *ADAM_EXPORT_OUTPUTS.values(), f"{STATS}/ard.csv",
             *figure_outputs().values(), *REPORT_OUTPUTS.values(), *DSMB_OUTPUTS]
 
 

@@ -12,7 +12,9 @@ Every function takes the dataset first, then the keys, then options; none change
 its input in place or reorders its rows (the dataset builders sort once, openly).
 
 Datasets (``results/adam/``; one module each, reading like the specification; their
-variables, in order, in :mod:`~aidheart.derive.variables`). ADSL is built first, from
+variables, in order, with labels, origins and derivations, in
+:mod:`~aidheart.derive.variables`, from which :mod:`aidheart.adam_export` writes the
+metadata, Define-XML and transport files). ADSL is built first, from
 the clean tables alone; every other dataset takes its subjects, identifiers and
 treatment from it:
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from aidheart.derive.checks import assert_has_columns
-from aidheart.derive.identifiers import derive_vars_merged_adsl
+from aidheart.derive.identifiers import ID_VARS, derive_vars_merged_adsl
 from aidheart.derive.records import source_sequence
 from aidheart.derive.variables import ADAE
 
@@ -14,24 +14,11 @@ from aidheart.derive.variables import ADAE
 RELATED = ("Possibly related", "Probably related", "Definitely related")
 #: Analysis relationship (AREL) values.
 AREL_RELATED, AREL_NOT_RELATED = "RELATED", "NOT RELATED"
-#: Clean ``adverse_events`` column -> ADAE variable.
-AE_VARS = {
-    "record_id": "record_id",
-    "instance": "AESEQ",
-    "ae_term": "AETERM",
-    "body_system": "AEBODSYS",
-    "onset_day": "ASTDY",
-    "end_day": "AENDY",
-    "ongoing": "AEONGO",
-    "serious": "AESER",
-    "related": "AEREL",
-    "injection_site": "AEINJFL",
-    "infection": "AEINFFL",
-    "action": "AEACN",
-    "outcome": "AEOUT",
-}
-#: ADSL variables every AE record carries.
-SUBJECT_VARS = {"TRTA": "TRT01A", "TRTSDY": "TRTSDY", "TRTEDY": "TRTEDY", "SAFFL": "SAFFL"}
+#: Clean ``adverse_events`` column -> ADAE variable (the predecessors of the ADAE specification); the
+#: subject key ``record_id`` is kept for the merge with ADSL.
+AE_VARS = {"record_id": "record_id", **{column: name for name, column in ADAE.predecessors("adverse_events").items()}}
+#: ADSL variables every AE record carries (new name -> ADSL name), besides the identifiers.
+SUBJECT_VARS = {name: column for name, column in ADAE.predecessors("ADSL").items() if name not in ID_VARS}
 #: Study-day variables (integers; missing where unknown).
 STUDY_DAYS = ("ASTDY", "AENDY", "TRTSDY", "TRTEDY")
 

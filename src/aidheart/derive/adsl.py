@@ -21,23 +21,8 @@ from aidheart.derive.variables import ADSL
 from aidheart.derive.vis import compute_vis
 from aidheart.study import Study
 
-#: Clean ``subjects`` column -> ADSL variable.
-SUBJECT_VARS = {
-    "record_id": "SUBJID",
-    "age": "AGE",
-    "sex": "SEX",
-    "race": "RACE",
-    "ethnicity": "ETHNIC",
-    "consent_day": "RFICDY",
-    "consent_month": "RFICMON",
-    "first_dose_month": "TRTSMON",
-    "screen_crp": "SCRCRP",
-    "screen_lvef": "SCRLVEF",
-    "screen_inotrope": "INOBLDRG",
-    "screen_inotrope_dose": "INOBLDOS",
-    "screen_fail_reason": "SCRFREAS",
-    "cutoff_day": "DCUTDY",
-}
+#: Clean ``subjects`` column -> ADSL variable: the predecessors of the ADSL specification.
+SUBJECT_VARS = {column: name for name, column in ADSL.predecessors("subjects").items()}
 #: Unit of AGE.
 AGE_UNIT = "YEARS"
 #: ARM and ACTARM of subjects who did not get the study treatment (SDTMIG 3.2 terms).
@@ -56,6 +41,8 @@ DEATH_STATUS = "Death"
 DRUG_WITHDRAWN, FATAL = "Drug withdrawn", "Fatal"
 #: Reasons for stopping study drug early (DCTREAS) that come from an adverse event.
 AE_REASON, NOT_RECORDED = "Adverse event", "Not recorded"
+#: The end-of-treatment statuses (EOTSTT).
+EOT_COMPLETED, EOT_DISCONTINUED, EOT_ONGOING = EOTSTT_TERMS = ("COMPLETED", "DISCONTINUED", "ONGOING")
 
 
 def derive_vars_arm(adsl: pd.DataFrame, treatment: str, eligible: str = "enrolled") -> pd.DataFrame:
@@ -132,7 +119,7 @@ def derive_vars_eot(adsl: pd.DataFrame, adverse_events: pd.DataFrame) -> pd.Data
     completed = adsl["COMPLFL"] == "Y"
     by_ae = adsl["SUBJID"].map(ae_reason).astype("string")
     stopped = treated & ~completed & (by_ae.notna() | (adsl["EOSSTT"] != EOSSTT_NO_FORM))
-    eotstt = pd.Series(np.where(completed, "COMPLETED", np.where(stopped, "DISCONTINUED", "ONGOING")),
+    eotstt = pd.Series(np.where(completed, EOT_COMPLETED, np.where(stopped, EOT_DISCONTINUED, EOT_ONGOING)),
                        index=adsl.index, dtype="string").where(treated)
     dctreas = by_ae.fillna(adsl["DCSREAS"].astype("string")).fillna(NOT_RECORDED).where(stopped)
     return adsl.assign(EOTSTT=eotstt, DCTREAS=dctreas)

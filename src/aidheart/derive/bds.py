@@ -51,5 +51,6 @@ def derive_vars_bds(records: pd.DataFrame, visits_clean: pd.DataFrame, adsl: pd.
     data = derive_var_anlfl(data, "ANL02FL", include_dtype=True)
     data = data.assign(_imputed=data["DTYPE"].notna()).sort_values(
         ["USUBJID", "PARAMN", "AVISITN", "ADY", "_imputed"], kind="mergesort", na_position="last")
-    extra = [column for column in records.columns if column not in BDS and column not in ("record_id", "event", "day")]
-    return data[[*BDS, *extra]].reset_index(drop=True)
+    names = [variable.name for variable in BDS]
+    extra = [column for column in records.columns if column not in names and column not in ("record_id", "event", "day")]
+    return data[[*names, *extra]].reset_index(drop=True)

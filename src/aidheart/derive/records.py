@@ -17,6 +17,8 @@ import pandas as pd
 
 from aidheart.derive.checks import DerivationError
 
+#: ``DTYPE`` of a record scoring a test not done as 0 (:func:`derive_param_imputed_zero`).
+ZERO_IMPUTED = "ZERO-IMPUTED"
 RECORD_COLUMNS = ["record_id", "event", "day", "PARAMCD", "PARAM", "AVAL", "DTYPE", "REASND",
                   "SRCDOM", "SRCVAR", "SRCSEQ"]
 
@@ -98,7 +100,7 @@ def derive_param_walk(walks: pd.DataFrame, paramcd: str, param: str) -> pd.DataF
 
 
 def derive_param_imputed_zero(dataset: pd.DataFrame, paramcd: str, reasons: tuple[str, ...],
-                              dtype: str = "ZERO-IMPUTED") -> pd.DataFrame:
+                              dtype: str = ZERO_IMPUTED) -> pd.DataFrame:
     """Imputed records ``AVAL = 0`` for the ``paramcd`` records not done for one of ``reasons``.
 
     Returns only the new records (``DTYPE = dtype``, ``REASND`` and the source row

@@ -9,6 +9,9 @@ import pandas as pd
 from aidheart.derive.checks import DerivationError
 from aidheart.study import Schedule
 
+#: ``ADYF`` of a record whose ``ADY`` is its visit's day (its own date failed validation).
+ADYF_VISIT_DAY = "VISIT DAY"
+
 
 def derive_vars_avisit(dataset: pd.DataFrame, schedule: Schedule, event: str = "event") -> pd.DataFrame:
     """Add ``AVISIT`` and ``AVISITN`` of each record's REDCap event (the schedule's visits).
@@ -50,11 +53,11 @@ def derive_var_ady(dataset: pd.DataFrame, visits: pd.DataFrame, day: str,
     -----
     ``ADY`` is the assessment's own day; where that is missing (its date failed
     validation) it is the day of the visit the record was entered under, and
-    ``ADYF`` is ``"VISIT DAY"``. Otherwise ``ADYF`` is missing.
+    ``ADYF`` is :data:`ADYF_VISIT_DAY`. Otherwise ``ADYF`` is missing.
     """
     visit_day = dataset[list(keys)].merge(visits[[*keys, "visit_day"]], on=list(keys), how="left")["visit_day"]
     own = pd.to_numeric(dataset[day]).astype("Float64")
     imputed = own.isna() & visit_day.notna().to_numpy()
     ady = own.where(~imputed, pd.Series(visit_day.to_numpy(), index=dataset.index).astype("Float64"))
-    flag = pd.Series(pd.NA, index=dataset.index, dtype="string").mask(imputed, "VISIT DAY")
+    flag = pd.Series(pd.NA, index=dataset.index, dtype="string").mask(imputed, ADYF_VISIT_DAY)
     return dataset.assign(ADY=ady.astype("Int64"), ADYF=flag)
