@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from aidheart.analysis.power_plan import power_scenarios
+
 
 class ConfigError(ValueError):
     """A configuration value that the pipeline cannot run with; the message is one line."""
@@ -54,6 +56,41 @@ def _check_semantics(config: dict) -> None:
     for key in ("primary_visit", "end_of_treatment_visit"):
         if key in config and config[key] not in labels:
             raise ConfigError(f"config key '{key}': {config[key]!r} is not one of the visits {labels}")
+    _check_next_trial(config["next_trial"], labels, [endpoint["paramcd"] for endpoint in config["endpoints"]])
+
+
+def _check_next_trial(next_trial: dict, labels: list, endpoints: list) -> None:
+    """Visits of the next trial's settings are post-baseline visits, in a usable shape."""
+    post = labels[1:]
+    primary = next_trial["primary_visit"]
+    if primary not in post:
+        raise ConfigError(f"config key 'next_trial.primary_visit': {primary!r} is not one of the post-baseline "
+                          f"visits {post}")
+    for entry in next_trial["endpoints"]:
+        if entry["paramcd"] not in endpoints:
+            raise ConfigError(f"config key 'next_trial.endpoints': {entry['paramcd']!r} is not one of the "
+                              f"endpoints {endpoints}")
+    settings = [("effect_shape", next_trial["effect_shape"])]
+    if isinstance(next_trial["retention"], dict):
+        settings.append(("retention", next_trial["retention"]))
+    for key, setting in settings:
+        unknown = [visit for visit in setting if visit not in post]
+        if unknown:
+            raise ConfigError(f"config key 'next_trial.{key}': {unknown[0]!r} is not one of the post-baseline "
+                              f"visits {post}")
+    if next_trial["effect_shape"].get(primary) != 1:
+        raise ConfigError(f"config key 'next_trial.effect_shape': the primary visit {primary!r} must have 1 "
+                          "(the effect is the difference there)")
+    if isinstance(next_trial["retention"], dict):
+        shares = [next_trial["retention"][visit] for visit in post if visit in next_trial["retention"]]
+        if any(later > earlier for earlier, later in zip(shares, shares[1:])):
+            raise ConfigError(f"config key 'next_trial.retention': {shares} increases over the visits "
+                              "(dropout is monotone)")
+    names = [scenario.name for scenario in power_scenarios(next_trial)]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ConfigError(f"config key 'next_trial': two scenarios are both named {repeated[0]!r} "
+                          "(endpoints or effects listed twice?)")
 
 
 def validate_config(config: dict, schema_path: str | Path) -> dict:
