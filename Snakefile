@@ -27,6 +27,7 @@ include: "workflow/rules/clean.smk"
 include: "workflow/rules/derive.smk"
 include: "workflow/rules/analyse.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/power.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/dsmb.smk"
 

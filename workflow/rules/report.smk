@@ -29,6 +29,9 @@ rule render_analysis:
         adlb=f"{ADAM}/adlb.csv",
         input_files=f"{RESULTS}/provenance/input_files.csv",
         run_info=f"{RESULTS}/provenance/run_info.json",
+        power=f"{POWER}/power.csv",
+        power_models=f"{POWER}/generating_models.json",
+        fig_power=f"{FIGURES}/power.png",
         **FIGURE_INPUTS,
     output:
         html=REPORT_OUTPUTS["analysis_html"],
@@ -42,6 +45,7 @@ rule render_analysis:
             "cutoff_date": config["cutoff_date"],
             "primary_visit": config["primary_visit"],
             "mcid_6mwd": config["analysis"]["responder_threshold_6mwd"],
+            "next_trial_arms": config["next_trial"]["arms"],
         },
         renderer=config["renderer"],
     priority: CRITICAL_PATH_PRIORITY
