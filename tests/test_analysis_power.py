@@ -114,20 +114,22 @@ def test_scenarios_are_named_by_endpoint_n_and_effect_in_config_order():
 def test_power_table_reports_type_one_error_at_zero_and_power_elsewhere():
     model = {"visits": ["Week 12"], "mean_baseline": 0.0, "sigma": [[1.0, 0.0], [0.0, 4.0]], "shape": [1.0],
              "retention": [0.5], "primary": 0}
+    # SE 1 on 1e9 df: rejected when |estimate| > 1.96, the CI is estimate +- 1.96
     rows = []
-    for effect, delta, p_values in (("zero", 0.0, [0.01, 0.2, 0.5, math.nan]), ("d1", 1.0, [0.01, 0.03, 0.2, 0.6])):
-        for r, p in enumerate(p_values):
+    for effect, delta, estimates in (("zero", 0.0, [2.5, 0.5, -3.0, math.nan]), ("d1", 1.0, [3.5, 2.2, 0.0, 1.5])):
+        for r, estimate in enumerate(estimates):
             rows.append({"scenario": f"X_n10_{effect}", "paramcd": "X", "n_per_arm": 10, "effect": effect,
-                         "delta": delta, "replicate": r + 1, "estimate": delta + 0.1 * r, "p_value": p,
-                         "ci_low": delta - 1 + r, "ci_high": delta + 1, "converged": not math.isnan(p)})
+                         "delta": delta, "replicate": r + 1, "estimate": estimate, "std_error": 1.0, "df": 1e9,
+                         "converged": not math.isnan(estimate)})
     table = power_table(pd.DataFrame(rows), {"X": model}, alpha=0.05).set_index("effect")
     zero, one = table.loc["zero"], table.loc["d1"]
-    assert zero["type_i_error"] == pytest.approx(1 / 3) and math.isnan(zero["power"])
+    assert zero["type_i_error"] == pytest.approx(2 / 3) and math.isnan(zero["power"])
     assert zero["not_converged"] == 1 and zero["replicates"] == 4
+    assert zero["coverage"] == pytest.approx(1 / 3)
     assert one["power"] == pytest.approx(0.5) and math.isnan(one["type_i_error"])
     assert one["power_mcse"] == pytest.approx(math.sqrt(0.25 / 4))
-    assert one["coverage"] == pytest.approx(0.5)  # ci_low = delta - 1 + r covers delta for r = 0, 1
-    assert one["bias"] == pytest.approx(0.15)
+    assert one["coverage"] == pytest.approx(0.75)  # 3.5 - 1.96 > 1
+    assert one["bias"] == pytest.approx(0.8)
     # n 10 x retention 0.5, residual SD 2 (baseline uncorrelated with the visit)
     # R: print(power.t.test(n = 5, delta = 1, sd = 2)$power, digits = 10) -> 0.103839949
     assert one["power_closed_form"] == pytest.approx(0.103839949, rel=1e-8)

@@ -25,7 +25,8 @@ from aidheart.analysis.build import PRIMARY_SET, RESPONDER_PARAMCD
 from aidheart.analysis.power_plan import effect_label
 from aidheart.stats.mmrm_model import fit_formula
 from aidheart.stats.sizing import two_sample_power
-from aidheart.stats.trial_power import GeneratingModel, summarise_replicates
+from aidheart.stats.power_summary import summarise_replicates
+from aidheart.stats.trial_power import GeneratingModel
 
 GENERATING_FORMULA = "AVAL ~ AVISIT + us(AVISIT | USUBJID)"
 
@@ -162,13 +163,13 @@ def power_table(replicates: pd.DataFrame, models: dict[str, dict], *, alpha: flo
         effect): share of converged replicates with ``p < alpha``, with its Monte Carlo SE;
         ``power_closed_form`` (effect not zero): :func:`closed_form_power`; ``mean_estimate``,
         ``bias`` (mean minus ``delta``) with its MC SE; ``coverage`` of the 95 % CI with its MC SE; ``not_converged`` replicates, which the
-        rates leave out (:func:`aidheart.stats.trial_power.summarise_replicates`).
+        rates leave out (:func:`aidheart.stats.power_summary.summarise_replicates`).
     """
     rows = []
     for name, group in replicates.groupby("scenario", sort=False):
         first = group.iloc[0]
         delta = float(first["delta"])
-        arrays = {key: group[key].to_numpy(dtype=float) for key in ("estimate", "p_value", "ci_low", "ci_high")}
+        arrays = {key: group[key].to_numpy(dtype=float) for key in ("estimate", "std_error", "df")}
         arrays["converged"] = group["converged"].to_numpy(dtype=bool)
         summary = summarise_replicates(arrays, delta, alpha)
         rate, mcse = summary.pop("rejection_rate"), summary.pop("rejection_mcse")

@@ -40,7 +40,6 @@ import math
 from dataclasses import dataclass, fields
 
 import numpy as np
-from scipy.special import stdtr, stdtrit
 
 from aidheart.stats.covariance import Unstructured
 
@@ -416,48 +415,36 @@ def _scatter(template: BatchEvaluation, part: BatchEvaluation, index: np.ndarray
     return BatchEvaluation(**values)
 
 
-def batch_contrast(fit: BatchFit, contrast: np.ndarray, level: float = 0.95) -> dict[str, np.ndarray]:
-    """Kenward-Roger inference for ``l' beta`` in every replicate (ARD names, arrays of length ``R``).
+def batch_contrast(fit: BatchFit, contrast: np.ndarray) -> dict[str, np.ndarray]:
+    """Kenward-Roger estimate, SE and df of ``l' beta`` in every replicate (arrays of length ``R``).
 
     ``estimate = l' beta``; ``std_error = sqrt(l' Phi_A l)`` with
     ``l' Phi_A l = v + 2 sum_ab W_ab (h' Q_ab h - h' Pt_a Phi Pt_b h)``, ``h = Phi l``,
     ``v = l' Phi l``, ``W = 2 H^-1`` (:mod:`aidheart.stats.kenward_roger`); ``df = v^2 / (g' H^-1 g)``,
-    ``g_a = h' Pt_a h``; ``statistic``, two-sided ``p_value`` and the ``level`` CI from ``t(df)``.
-    Values of replicates that are not settled are ``NaN``, as are those whose adjusted
-    variance is not positive.
+    ``g_a = h' Pt_a h``. Values of replicates that are not settled are ``NaN``, and so are
+    the SE and df where the adjusted variance is not positive. t tests, p-values and CIs
+    follow from these three (:func:`aidheart.stats.satterthwaite.t_inference`).
     """
     ev, sums = fit.evaluation, fit.sums
     contrast = np.asarray(contrast, dtype=float)
     m, k = len(ev.theta), sums.n_visits
     h = ev.phi @ contrast
     variance = h @ contrast
-    pt_h = ev.pt @ h[:, None, :, None]  # Pt_a h: R x A x q x 1
-    g = np.einsum("rq,raq->ra", h, pt_h[..., 0])
+    pt_h = (ev.pt @ h[:, None, :, None])[..., 0]  # Pt_a h: R x A x q
+    g = np.einsum("rq,raq->ra", h, pt_h)
     hessian = np.where(fit.settled[:, None, None], ev.hessian, np.eye(ev.hessian.shape[-1]))
     weights = 2.0 * _inverse(hessian)
     hxxh = (sums.sxx @ (h[:, :, None] * h[:, None, :]).reshape(m, -1, 1)).reshape(m, -1, k, k)
     h_q_h = _UsIndex(k).pair(ev.vinv @ hxxh, ev.b)
-    h_pp_h = np.einsum("raq,rqs,rbs->rab", pt_h[..., 0], ev.phi, pt_h[..., 0])
+    h_pp_h = np.einsum("raq,rqs,rbs->rab", pt_h, ev.phi, pt_h)
     adjusted = variance + 2.0 * np.einsum("rab,rab->r", weights, h_q_h - h_pp_h)
     denominator = np.einsum("ra,rab,rb->r", g, weights, g) / 2.0
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(denominator > 0, variance**2 / denominator, np.inf)
         std_error = np.sqrt(np.where(adjusted > 0, adjusted, np.nan))
-    estimate = ev.beta @ contrast
     usable = fit.settled & np.isfinite(std_error) & (df > 0)
-    std_error = np.where(usable, std_error, np.nan)
-    df = np.where(usable, df, np.nan)
-    statistic = estimate / std_error
-    quantile = stdtrit(df, 0.5 + level / 2)
-    return {
-        "estimate": np.where(fit.settled, estimate, np.nan),
-        "std_error": std_error,
-        "ci_low": estimate - quantile * std_error,
-        "ci_high": estimate + quantile * std_error,
-        "statistic": statistic,
-        "df": df,
-        "p_value": 2.0 * stdtr(df, -np.abs(statistic)),
-    }
+    return {"estimate": np.where(fit.settled, ev.beta @ contrast, np.nan),
+            "std_error": np.where(usable, std_error, np.nan), "df": np.where(usable, df, np.nan)}
 
 
 def _inverse(hessian: np.ndarray) -> np.ndarray:

@@ -15,8 +15,9 @@ subject seen at no post-baseline visit has no change and drops out of the analys
 first.
 
 Analysis of every simulated trial: ``CHG ~ BASE + ARM * AVISIT + us(AVISIT | USUBJID)``
-by REML, two-sided Kenward-Roger t test of treatment minus control at the primary
-visit (the contrast ``ARM + ARM:AVISIT=primary``), fitted to all replicates at once
+by REML, the Kenward-Roger estimate, SE and df of treatment minus control at the primary
+visit (the contrast ``ARM + ARM:AVISIT=primary``; its two-sided t test and CI are
+:mod:`aidheart.stats.power_summary`'s), fitted to all replicates at once
 (:mod:`aidheart.stats.mmrm_batch`); replicates the batch leaves unsettled are refitted
 one by one (:func:`aidheart.stats.mmrm_fit.fit_mmrm_arrays`), and those that do not
 converge there either are kept with ``converged = False`` and the reason.
@@ -40,7 +41,8 @@ from aidheart.stats.mmrm_batch import batch_contrast, factored_pattern_sums, fit
 
 #: At most this many floats of pattern sums at once (160 MB): replicates are fitted in chunks below it.
 CHUNK_FLOATS = 20_000_000
-RESULT_FIELDS = ("estimate", "std_error", "df", "statistic", "p_value", "ci_low", "ci_high")
+RESULT_FIELDS = ("estimate", "std_error", "df")
+NO_VARIANCE = "Kenward-Roger variance of the contrast not positive"
 
 
 @dataclass(frozen=True)
@@ -130,29 +132,29 @@ def simulate_trials(model: GeneratingModel, n_per_arm: int, delta: float, replic
     return change, z
 
 
-def analyse_trials(change: np.ndarray, z: np.ndarray, primary: int, level: float = 0.95) -> dict[str, np.ndarray]:
+def analyse_trials(change: np.ndarray, z: np.ndarray, primary: int) -> dict[str, np.ndarray]:
     """The primary-visit contrast of every simulated trial (module notes).
 
-    Returns arrays of length ``R``: :data:`RESULT_FIELDS`, ``converged`` (bool),
-    ``refitted`` (bool: settled by the single-fit engine) and ``message`` (why a fit
-    did not converge, else empty).
+    Returns arrays of length ``R``: :data:`RESULT_FIELDS` (Kenward-Roger SE and df),
+    ``converged`` (bool: a fit with a positive Kenward-Roger variance), ``refitted`` (bool:
+    left to the single-fit engine) and ``message`` (why there is no result, else empty).
     """
     maps, contrast = analysis_design(change.shape[2], primary)
     k, q = maps.shape[:2]
     chunk = max(1, CHUNK_FLOATS // (k**3 * q**2))  # monotone dropout: at most K patterns of K x K x q x q
-    parts = [_analyse_chunk(change[start:start + chunk], z[start:start + chunk], maps, contrast, level)
+    parts = [_analyse_chunk(change[start:start + chunk], z[start:start + chunk], maps, contrast)
              for start in range(0, len(change), chunk)]
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
-def _analyse_chunk(change, z, maps, contrast, level) -> dict[str, np.ndarray]:
+def _analyse_chunk(change, z, maps, contrast) -> dict[str, np.ndarray]:
     # The single-fit engine loads pandas (0.7 s), which a scenario whose replicates all
     # settle in the batch never needs: imported only for the first refit.
     fit = fit_us_batch(factored_pattern_sums(change, z, maps))
-    out = batch_contrast(fit, contrast, level)
-    out["converged"] = fit.settled.copy()
+    out = batch_contrast(fit, contrast)
+    out["converged"] = fit.settled & np.isfinite(out["std_error"])
     out["refitted"] = ~fit.settled
-    out["message"] = np.full(len(change), "", dtype=object)
+    out["message"] = np.where(fit.settled & ~out["converged"], NO_VARIANCE, "").astype(object)
     for r in np.flatnonzero(~fit.settled):
         from aidheart.stats.mmrm_fit import MmrmFitError, fit_mmrm_arrays
 
@@ -165,18 +167,19 @@ def _analyse_chunk(change, z, maps, contrast, level) -> dict[str, np.ndarray]:
         if not single.converged:
             out["message"][r] = single.message
             continue
-        values = single.contrast(contrast, "kenward-roger", level)
+        values = single.contrast(contrast, "kenward-roger")
         for key in RESULT_FIELDS:
             out[key][r] = values.get(key, math.nan)
-        out["converged"][r] = True
+        out["converged"][r] = math.isfinite(out["std_error"][r])
+        out["message"][r] = "" if out["converged"][r] else NO_VARIANCE
     return out
 
 
 def simulate_scenario(model: GeneratingModel, *, name: str, seed: int, n_per_arm: int, delta: float,
-                      replicates: int, level: float = 0.95) -> dict[str, np.ndarray]:
+                      replicates: int) -> dict[str, np.ndarray]:
     """Simulate and analyse one scenario's replicates (:func:`analyse_trials`'s arrays)."""
     change, z = simulate_trials(model, n_per_arm, delta, replicates, scenario_rng(name, seed))
-    return analyse_trials(change, z, model.primary, level)
+    return analyse_trials(change, z, model.primary)
 
 
 def replicate_rows(results: dict[str, np.ndarray], identity: dict):
@@ -191,33 +194,3 @@ def replicate_rows(results: dict[str, np.ndarray], identity: dict):
         row.update(converged=bool(results["converged"][r]), refitted=bool(results["refitted"][r]),
                    message=results["message"][r])
         yield row
-
-
-def summarise_replicates(results: dict[str, np.ndarray], delta: float, alpha: float) -> dict[str, float]:
-    """Power, coverage and bias of one scenario over its converged replicates.
-
-    Returns ``replicates``, ``not_converged``; ``rejection_rate`` = share with
-    ``p_value < alpha`` (power, or the type I error when ``delta = 0``) and its Monte
-    Carlo SE ``sqrt(p (1 - p) / R_c)``; ``mean_estimate``, ``bias`` = mean - delta and its
-    MC SE ``sd / sqrt(R_c)``; ``coverage`` = share of CIs containing ``delta`` and its MC SE
-    (``R_c`` converged replicates; all ``NaN`` when none converged).
-    """
-    converged = results["converged"]
-    count = int(converged.sum())
-    summary = {"replicates": len(converged), "not_converged": len(converged) - count}
-    if count == 0:
-        return summary | dict.fromkeys(("rejection_rate", "rejection_mcse", "mean_estimate", "bias", "bias_mcse",
-                                        "coverage", "coverage_mcse"), math.nan)
-    estimate = results["estimate"][converged]
-    rejected = float(np.mean(results["p_value"][converged] < alpha))
-    covered = float(np.mean((results["ci_low"][converged] <= delta) & (delta <= results["ci_high"][converged])))
-    sd = float(np.std(estimate, ddof=1)) if count > 1 else math.nan
-    return summary | {
-        "rejection_rate": rejected,
-        "rejection_mcse": math.sqrt(rejected * (1 - rejected) / count),
-        "mean_estimate": float(np.mean(estimate)),
-        "bias": float(np.mean(estimate)) - delta,
-        "bias_mcse": sd / math.sqrt(count),
-        "coverage": covered,
-        "coverage_mcse": math.sqrt(covered * (1 - covered) / count),
-    }
