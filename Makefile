@@ -18,12 +18,20 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
-# pdftotext/pdftoppm (poppler-utils) check the PDF reports in the tests.
+# Debian packages the tests use: pdftotext/pdftoppm (poppler-utils) check the PDF reports;
+# slurm-wlm and munge run the one-node SLURM cluster of tests/test_slurm_cluster.py, which
+# is skipped, saying why, where they cannot be installed (not root).
 system-tools:
-	@command -v pdftotext >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; \
-	  else echo "Please install poppler-utils (pdftotext, pdftoppm)"; exit 1; fi; }
+	@missing=""; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v slurmd >/dev/null 2>&1 || missing="$$missing slurm-wlm"; \
+	command -v munged >/dev/null 2>&1 || missing="$$missing munge"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	elif [ -n "$$missing" ]; then \
+	  command -v pdftotext >/dev/null 2>&1 || { echo "Please install poppler-utils (pdftotext, pdftoppm)"; exit 1; }; \
+	  echo "Not installed: $$missing (the SLURM cluster test will be skipped)"; \
+	fi
 
 run: setup
 	$(BIN)/snakemake --cores 2

@@ -30,6 +30,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/power.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/dsmb.smk"
+include: "workflow/cluster/preflight.smk"
 
 
 rule all:

@@ -1,4 +1,4 @@
-"""Benchmark of the whole pipeline on this machine (issue 8).
+"""Benchmark of the whole pipeline on this machine (the speed targets in the README).
 
 Runs Snakemake in throw-away working directories against this checkout's Snakefile and
 prints a Markdown table of median wall times over ``--repeats`` runs:

@@ -1,20 +1,21 @@
-"""Rule derive_adeff: the efficacy parameters by visit (BDS), with baseline and change."""
+"""Rule derive_adeff: every endpoint of the configuration by visit (BDS), with baseline and change."""
 
 from aidheart.derive.adeff import build_adeff
-from aidheart.derive.tables import read_table, write_table
+from aidheart.io import exit_on_write_error, read_table, write_table
 from aidheart.rulelog import configure_rule_logging
+from aidheart.study import Study
 
 log = configure_rule_logging(snakemake.log[0], "derive_adeff")
 tables = {name: read_table(path) for name, path in snakemake.input.items()}
 adeff = build_adeff(
-    tables["adstep"], tables["walks"], tables["labs"], tables["clinical"], tables["inotrope_log"],
-    tables["visits"], tables["completion"], tables["subjects"],
-    study_id=snakemake.params.study_id,
-    visits=snakemake.params.visits,
+    tables["adsl"], tables["adstep"], tables["walks"], tables["labs"], tables["clinical"], tables["inotrope_log"],
+    tables["visits"],
+    study=Study.from_config(snakemake.params.study),
     vis_weights=snakemake.params.vis_weights,
     min_distinct_doses=snakemake.params.min_distinct_doses,
 )
-write_table(adeff, snakemake.output.adeff)
+with exit_on_write_error(log):
+    write_table(adeff, snakemake.output.adeff)
 summary = adeff.groupby("PARAMCD", sort=False).agg(records=("AVAL", "size"), values=("AVAL", "count"))
 for paramcd, row in summary.iterrows():
     log.info("%s: %d records, %d with a value", paramcd, row["records"], row["values"])

@@ -1,30 +1,31 @@
 """Rule figures_results: spaghetti plots, waterfalls and the forest plot, from ADaM and the ARD."""
 
-import pandas as pd
-
 from aidheart.figures.forest import plot_forest
 from aidheart.figures.longitudinal import plot_spaghetti, plot_waterfall
+from aidheart.figures.names import figure_stem
 from aidheart.figures.style import save_figure
+from aidheart.io import exit_on_write_error, read_ard, read_table
 from aidheart.rulelog import configure_rule_logging
+from aidheart.study import Study
 
 log = configure_rule_logging(snakemake.log[0], "figures_results")
-params = snakemake.params
-adsl = pd.read_csv(snakemake.input.adsl)
-adeff = pd.read_csv(snakemake.input.adeff)
-ard = pd.read_csv(snakemake.input.ard, keep_default_na=False, na_values=[""])
-param_labels = adeff.drop_duplicates("PARAMCD").set_index("PARAMCD")["PARAM"].to_dict()
-visit_weeks = {visit["avisit"]: visit["avisitn"] for visit in params.visits}
-stem = lambda output: output.removesuffix(".png")  # noqa: E731
+study = Study.from_config(snakemake.params.study)
+adsl = read_table(snakemake.input.adsl)
+adeff = read_table(snakemake.input.adeff)
+ard = read_ard(snakemake.input.ard)
+schedule = study.schedule
 
-for paramcd in params.trajectory_params:
-    label = param_labels[paramcd]
-    save_figure(plot_spaghetti(adsl, adeff, ard, paramcd, "EFF", visit_weeks=visit_weeks, ylabel=label),
-                stem(snakemake.output[f"spaghetti_{paramcd}"]))
-    threshold = params.responder_threshold if paramcd == "SIXMWD" else None
-    save_figure(plot_waterfall(adsl, adeff, paramcd, "EFF", visit=params.primary_visit,
-                               ylabel=f"Change from baseline: {label}", threshold=threshold),
-                stem(snakemake.output[f"waterfall_{paramcd}"]))
-forest_labels = {code: param_labels[code] for code in params.forest_params if code in param_labels}
-save_figure(plot_forest(ard, visit=params.primary_visit, population="EFF", labels=forest_labels),
-            stem(snakemake.output.forest))
+
+def stem(kind, paramcd=None):
+    """The output path of a figure without its suffix (save_figure writes the PNG and the SVG)."""
+    return snakemake.output[figure_stem(kind, paramcd)].removesuffix(".png")
+
+
+with exit_on_write_error(log):
+    for endpoint in study.with_role("trajectory"):
+        save_figure(plot_spaghetti(adsl, adeff, ard, endpoint, "EFF", schedule=schedule),
+                    stem("spaghetti", endpoint.paramcd))
+        save_figure(plot_waterfall(adsl, adeff, endpoint, "EFF", schedule=schedule), stem("waterfall", endpoint.paramcd))
+    save_figure(plot_forest(ard, list(study.with_role("forest")), visit=schedule.primary.avisit, population="EFF"),
+                stem("forest"))
 log.info("wrote %d figures", len(snakemake.output))

@@ -2,24 +2,17 @@
 
 import json
 
-import pandas as pd
-
 from aidheart.analysis.power import PowerSetupError, generating_models
-from aidheart.rulelog import configure_rule_logging
+from aidheart.io import exit_on_write_error, read_table, write_text
+from aidheart.rulelog import configure_rule_logging, exit_on_error
+from aidheart.study import Study
 
 log = configure_rule_logging(snakemake.log[0], "power_models")
-params = snakemake.params
-adsl = pd.read_csv(snakemake.input.adsl)
-adeff = pd.read_csv(snakemake.input.adeff)
-try:
-    models = generating_models(adsl, adeff, visits=params.visits, next_trial=params.next_trial, mcid=params.mcid)
-except PowerSetupError as error:
-    log.error("%s", error)
-    raise SystemExit(f"AID-HEART: {error}") from None
-labels = adeff.drop_duplicates("PARAMCD").set_index("PARAMCD")["PARAM"].to_dict()
+with exit_on_error(PowerSetupError, log):
+    models = generating_models(read_table(snakemake.input.adsl), read_table(snakemake.input.adeff),
+                               study=Study.from_config(snakemake.params.study), next_trial=snakemake.params.next_trial)
 for paramcd, model in models.items():
-    model["param"] = labels.get(paramcd, paramcd)
     log.info("%s: %d subjects, visits %s, pilot change %.6g, residual SD %.6g, retention %s", paramcd,
              model["n_subjects"], model["visits"], model["pilot_change"], model["residual_sd"], model["retention"])
-with open(snakemake.output.models, "w", encoding="utf-8") as handle:
-    handle.write(json.dumps(models, indent=1) + "\n")
+with exit_on_write_error(log):
+    write_text(snakemake.output.models, json.dumps(models, indent=1) + "\n")

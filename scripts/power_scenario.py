@@ -3,6 +3,7 @@
 import csv
 import json
 
+from aidheart.io import atomic_paths, exit_on_write_error
 from aidheart.rulelog import configure_rule_logging
 from aidheart.stats.trial_power import GeneratingModel, replicate_rows, simulate_scenario
 
@@ -16,9 +17,10 @@ results = simulate_scenario(GeneratingModel.from_record(record), name=setting["n
 identity = {"scenario": setting["name"], "paramcd": setting["paramcd"], "n_per_arm": setting["n_per_arm"],
             "effect": setting["effect"], "delta": delta}
 rows = list(replicate_rows(results, identity))
-with open(snakemake.output.replicates, "w", encoding="utf-8", newline="") as handle:
-    writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+with exit_on_write_error(log), atomic_paths([snakemake.output.replicates]) as (temporary,):
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 log.info("%s: %d replicates, %d not converged, %d refitted one by one", setting["name"], len(rows),
          int((~results["converged"]).sum()), int(results["refitted"].sum()))

@@ -20,7 +20,7 @@ workflow's working directory, so the paths arrive exactly as Snakemake names the
 import os
 
 from aidheart.render import render_document
-from aidheart.rulelog import configure_rule_logging
+from aidheart.rulelog import configure_rule_logging, exit_on_error
 
 log = configure_rule_logging(snakemake.log[0], "render_report")
 
@@ -37,6 +37,9 @@ renderer = getattr(snakemake.params, "renderer", None) or "auto"
 metadata = dict(getattr(snakemake.params, "metadata", None) or {})
 
 log.info("parameters: %s", parameters)
-used = render_document(snakemake.input.qmd, parameters=parameters, outputs=outputs, renderer=renderer,
-                       workdir=os.getcwd(), metadata=metadata or None)
+# The renderer writes every output to a temporary file and renames it when all are complete; a
+# file system error (a full disk) ends the job with one line.
+with exit_on_error(OSError, log):
+    used = render_document(snakemake.input.qmd, parameters=parameters, outputs=outputs, renderer=renderer,
+                           workdir=os.getcwd(), metadata=metadata or None)
 log.info("%s rendered by %s to %s", snakemake.input.qmd, used, ", ".join(outputs.values()))

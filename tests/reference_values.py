@@ -94,7 +94,7 @@ MODEL_VISITS = {
     "synth_ties": ["baseline", "week4", "week12", "week16"],
     "synth_missing": ["baseline", "week4", "week12", "week16"],
 }
-#: Relative tolerance per column of the model checks (issue 5: 1e-6, df 1e-4).
+#: Relative tolerance per column of the model checks (1e-6; df 1e-4).
 MODEL_REL_TOL = {"estimate": REL_TOL, "std_error": REL_TOL, "ci_low": REL_TOL, "ci_high": REL_TOL,
                  "statistic": REL_TOL, "p_value": REL_TOL, "df": DF_REL_TOL}
 

@@ -13,22 +13,20 @@ from pathlib import Path
 import yaml
 
 from aidheart.render import render_document
-from aidheart.safety.settings import report_metadata, report_parameters
+from aidheart.dsmb import report_metadata, report_parameters
+from aidheart.study import study_config
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
 REDCAP_FILES = sorted(str(path) for path in (REPO / "data" / "raw" / "redcap").glob("*.csv"))
-FIGURES = ("flow", "dose_response", "forest", "spaghetti_INOSENS", "waterfall_INOSENS", "spaghetti_SIXMWD",
-           "waterfall_SIXMWD", "power")
-CLEAN_TABLES = ("subjects", "completion", "visits", "labs", "clinical", "walks", "challenge_sessions", "deviations")
+CLEAN_TABLES = ("visits", "labs", "clinical", "walks", "challenge_sessions", "deviations")
 
 INPUTS = {
     "analysis": {"ard": "results/stats/ard.csv", "adsl": "results/adam/adsl.csv", "adeff": "results/adam/adeff.csv",
                  "adae": "results/adam/adae.csv", "adlb": "results/adam/adlb.csv",
                  "input_files": "results/provenance/input_files.csv",
                  "run_info": "results/provenance/run_info.json", "power": "results/power/power.csv",
-                 "power_models": "results/power/generating_models.json",
-                 **{f"fig_{name}": f"results/figures/{name}.png" for name in FIGURES}},
+                 "power_models": "results/power/generating_models.json"},
     "data_quality": {"queries": "results/qc/queries.csv", "derive_queries": "results/qc/derive_queries.csv",
                      "reconciliation": "results/qc/reconciliation.csv"},
     "dsmb": {**{name: f"results/clean/{name}.csv" for name in CLEAN_TABLES},
@@ -40,8 +38,7 @@ REPORTS = tuple(INPUTS)
 def rule_parameters(name: str) -> tuple[dict, dict | None]:
     """(parameters besides the input files, metadata) the report's rule passes."""
     if name == "analysis":
-        return {"cutoff_date": CONFIG["cutoff_date"], "primary_visit": CONFIG["primary_visit"],
-                "mcid_6mwd": CONFIG["analysis"]["responder_threshold_6mwd"],
+        return {"cutoff_date": CONFIG["cutoff_date"], "figures": "results/figures", "config": study_config(CONFIG),
                 "next_trial_arms": CONFIG["next_trial"]["arms"]}, None
     if name == "data_quality":
         return {"cutoff_date": CONFIG["cutoff_date"]}, None

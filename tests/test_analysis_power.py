@@ -20,24 +20,28 @@ import yaml
 from aidheart.analysis.power import PowerSetupError, effect_sizes, generating_model, pilot_retention, power_table
 from aidheart.analysis.power_plan import Scenario, effect_label, power_scenarios, scenario_named
 from aidheart.config import ConfigError, validate_config
+from aidheart.study import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
+STUDY = load_study(ROOT / "config/config.yaml")  # its schedule (Baseline, Week 2 ... Week 16) and endpoints
+SIXMWD = STUDY.endpoint("SIXMWD")
 VISITS = ["Week 4", "Week 12", "Week 16"]
 NEXT_TRIAL = {"primary_visit": "Week 12", "effect_shape": {"Week 4": 0.5, "Week 12": 1.0, "Week 16": 0.25},
               "retention": "pilot"}
 
 
 def adam(values: np.ndarray, paramcd: str = "SIXMWD") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """ADSL and ADEFF of subjects with ``values[i]`` at baseline and ``VISITS`` (NaN = no record)."""
+    """ADSL and ADEFF of subjects with ``values[i]`` at baseline and ``VISITS`` (NaN = no record), all in
+    the efficacy set (ADSL ``EFFFL``, ADEFF ``ANL03FL``)."""
     subjects = [f"S{i:02d}" for i in range(len(values))]
-    adsl = pd.DataFrame({"USUBJID": subjects, f"EFF_{paramcd}": "Y"})
+    adsl = pd.DataFrame({"USUBJID": subjects, "EFFFL": "Y"})
     rows = []
     for subject, row in zip(subjects, values):
         for visit, value in zip(["Baseline", *VISITS], row):
             if not math.isnan(value):
                 rows.append({"USUBJID": subject, "PARAMCD": paramcd, "AVISIT": visit, "AVAL": value,
-                             "ABLFL": "Y" if visit == "Baseline" else "", "ANL01FL": "Y"})
+                             "ABLFL": "Y" if visit == "Baseline" else "", "ANL03FL": "Y"})
     return adsl, pd.DataFrame(rows)
 
 
@@ -50,14 +54,14 @@ def test_pilot_retention_counts_subjects_followed_to_a_visit_or_later():
     nan = math.nan
     records = adam(np.array([[1, 2, 3, 4], [1, 2, nan, nan], [1, nan, 3, nan], [1, nan, nan, nan]]))[1]
     # last value at week 16, week 4, week 12 (week 4 missed, not dropout), baseline only
-    np.testing.assert_allclose(pilot_retention(records, VISITS), [3 / 4, 2 / 4, 1 / 4])
+    np.testing.assert_allclose(pilot_retention(records, VISITS, baseline="Baseline"), [3 / 4, 2 / 4, 1 / 4])
 
 
 def test_generating_model_of_complete_data_is_the_sample_means_and_covariance():
     values = complete_values()
     adsl, adeff = adam(values)
-    model, info = generating_model(adsl, adeff, "SIXMWD", visits=["Week 2", *VISITS], next_trial=NEXT_TRIAL)
-    assert model.visits == tuple(VISITS)  # no record at week 2: not a visit of the model
+    model, info = generating_model(adsl, adeff, SIXMWD, schedule=STUDY.schedule, next_trial=NEXT_TRIAL)
+    assert model.visits == tuple(VISITS)  # no record at weeks 2 and 8: not visits of the model
     np.testing.assert_allclose(info["visit_means"], values.mean(axis=0), rtol=1e-10)
     np.testing.assert_allclose(model.sigma, np.cov(values, rowvar=False), rtol=1e-7)
     assert info["pilot_change"] == pytest.approx(values[:, 2].mean() - values[:, 0].mean(), rel=1e-10)
@@ -70,7 +74,7 @@ def test_generating_model_of_complete_data_is_the_sample_means_and_covariance():
 def test_configured_retention_replaces_the_pilot_s():
     adsl, adeff = adam(complete_values())
     settings = dict(NEXT_TRIAL, retention={"Week 4": 0.9, "Week 12": 0.8, "Week 16": 0.7})
-    model, info = generating_model(adsl, adeff, "SIXMWD", visits=VISITS, next_trial=settings)
+    model, info = generating_model(adsl, adeff, SIXMWD, schedule=STUDY.schedule, next_trial=settings)
     np.testing.assert_array_equal(model.retention, [0.9, 0.8, 0.7])
     assert info["retention_source"] == "config"
 
@@ -83,19 +87,19 @@ def test_configured_retention_replaces_the_pilot_s():
 def test_settings_the_pilot_cannot_fill_name_their_key(settings, named):
     adsl, adeff = adam(complete_values())
     with pytest.raises(PowerSetupError) as error:
-        generating_model(adsl, adeff, "SIXMWD", visits=["Week 4", "Week 8", "Week 12", "Week 16"],
-                         next_trial=settings)
+        generating_model(adsl, adeff, SIXMWD, schedule=STUDY.schedule, next_trial=settings)
     assert named in str(error.value) and "\n" not in str(error.value)
 
 
 def test_effects_resolve_to_differences_at_the_primary_visit():
-    assert effect_sizes("SIXMWD", ["zero", "pilot", "half_pilot", "mcid", 15], pilot_change=25.0, mcid=30) == {
+    assert SIXMWD.mcid == 30  # config endpoints
+    assert effect_sizes(SIXMWD, ["zero", "pilot", "half_pilot", "mcid", 15], pilot_change=25.0) == {
         "zero": 0.0, "pilot": 25.0, "half_pilot": 12.5, "mcid": 30.0, "d15": 15.0}
 
 
-def test_the_6mwd_mcid_is_no_effect_size_for_another_endpoint():
+def test_an_endpoint_without_an_mcid_has_no_mcid_effect():
     with pytest.raises(PowerSetupError, match="next_trial.endpoints"):
-        effect_sizes("INOSENS", ["mcid"], pilot_change=0.01, mcid=30)
+        effect_sizes(STUDY.endpoint("INOSENS"), ["mcid"], pilot_change=0.01)
 
 
 def test_scenarios_are_named_by_endpoint_n_and_effect_in_config_order():
@@ -148,6 +152,7 @@ def config():
     (lambda c: c["next_trial"].update(retention={"Week 4": 0.8, "Week 12": 0.9}), "next_trial.retention"),
     (lambda c: c["next_trial"].update(retention={"Week 4": 1.2}), "next_trial.retention"),
     (lambda c: c["next_trial"]["endpoints"][0].update(paramcd="INOSNS"), "next_trial.endpoints"),
+    (lambda c: c["next_trial"]["endpoints"][0].update(effects=["mcid"]), "next_trial.endpoints"),
     (lambda c: c["next_trial"]["endpoints"][0].update(effects=["double"]), "next_trial.endpoints.0.effects.0"),
     (lambda c: c["next_trial"]["endpoints"].append({"paramcd": "INOSENS", "effects": ["zero"]}), "next_trial"),
     (lambda c: c["next_trial"].update(n_per_arm=[20, 20]), "next_trial.n_per_arm"),

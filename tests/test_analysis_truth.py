@@ -7,17 +7,21 @@ primary visit must equal the truth's mean change over the same subjects to round
 
 import json
 
-import pandas as pd
 import pytest
+from study_model import STUDY
 
+from aidheart.analysis.analysis_sets import set_records
+from aidheart.io import read_ard, read_table
 from conftest import SHIPPED_DATA
 
 TRUTH = json.loads((SHIPPED_DATA / "truth.json").read_text())
-BASELINE_EVENT, PRIMARY_EVENT, PRIMARY_VISIT = "baseline_arm_1", "week_12_arm_1", "Week 12"
+SCHEDULE = STUDY.schedule
+BASELINE_EVENT, PRIMARY_EVENT, PRIMARY_VISIT = SCHEDULE.baseline.event, SCHEDULE.primary.event, SCHEDULE.primary.avisit
+MCID = STUDY.endpoint("SIXMWD").mcid
 
 
 def _true_walk_changes() -> dict[str, float]:
-    """record_id -> true 6MWD change to week 12, for subjects who walked at both visits."""
+    """record_id -> true 6MWD change to the primary visit, for subjects who walked at both visits."""
     changes = {}
     for record_id, record in TRUTH["records"].items():
         walks = record.get("walks", {})
@@ -29,32 +33,38 @@ def _true_walk_changes() -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def ard(shipped_run):
-    return pd.read_csv(shipped_run / "results/stats/ard.csv", keep_default_na=False, na_values=[""])
+    return read_ard(shipped_run / "results/stats/ard.csv")
 
 
 @pytest.fixture(scope="module")
-def adsl(shipped_run):
-    return pd.read_csv(shipped_run / "results/adam/adsl.csv", dtype={"SUBJID": str})
+def adam(shipped_run):
+    return {name: read_table(shipped_run / f"results/adam/{name}.csv") for name in ("adsl", "adeff")}
 
 
-def test_primary_6mwd_change_equals_the_true_change(ard, adsl):
+def efficacy_set(adam, paramcd):
+    """SUBJID of the subjects in the efficacy set of ``paramcd``."""
+    return set(set_records(adam["adsl"], adam["adeff"], paramcd, "EFF")["SUBJID"])
+
+
+def test_primary_6mwd_change_equals_the_true_change(ard, adam):
     row = ard[(ard["paramcd"] == "SIXMWD") & (ard["visit"] == PRIMARY_VISIT) & (ard["population"] == "EFF")
               & (ard["method"] == "paired_t")].iloc[0]
-    efficacy = set(adsl.loc[adsl["EFF_SIXMWD"] == "Y", "SUBJID"])
+    efficacy = efficacy_set(adam, "SIXMWD")
     truth = {record_id: change for record_id, change in _true_walk_changes().items() if record_id in efficacy}
     assert row["n"] == len(truth)
     assert row["estimate"] == pytest.approx(sum(truth.values()) / len(truth), abs=1e-9)
 
 
-def test_responders_are_the_true_responders(ard, adsl):
+def test_responders_are_the_true_responders(ard, adam):
     row = ard[(ard["method"] == "responder") & (ard["paramcd"] == "SIXMWD")].iloc[0]
-    efficacy = set(adsl.loc[adsl["EFF_SIXMWD"] == "Y", "SUBJID"])
+    efficacy = efficacy_set(adam, "SIXMWD")
     truth = [change for record_id, change in _true_walk_changes().items() if record_id in efficacy]
-    assert row["n"] == len(truth)
-    assert row["estimate"] == pytest.approx(sum(change >= 30 for change in truth) / len(truth), abs=1e-12)
+    assert (row["n"], row["denominator"]) == (len(truth), len(truth))
+    assert row["count"] == sum(change >= MCID for change in truth)
+    assert row["estimate"] == pytest.approx(sum(change >= MCID for change in truth) / len(truth), abs=1e-12)
 
 
-def test_primary_inotrope_sensitivity_interval_covers_the_true_mean_change(ard, adsl):
+def test_primary_inotrope_sensitivity_interval_covers_the_true_mean_change(ard, adam):
     """The paired-t CI of INOSENS change (measurement noise included) covers the true mean
     change of the same subjects; the estimate is within 4 noise-only SEs of it.
 
@@ -64,7 +74,7 @@ def test_primary_inotrope_sensitivity_interval_covers_the_true_mean_change(ard, 
     """
     row = ard[(ard["paramcd"] == "INOSENS") & (ard["visit"] == PRIMARY_VISIT) & (ard["population"] == "EFF")
               & (ard["method"] == "paired_t")].iloc[0]
-    efficacy = set(adsl.loc[adsl["EFF_INOSENS"] == "Y", "SUBJID"])
+    efficacy = efficacy_set(adam, "INOSENS")
     changes = []
     for record_id in efficacy:
         sessions = TRUTH["records"][record_id]["challenges"]

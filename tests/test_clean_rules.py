@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import yaml
+from study_model import CONFIG
 
 from aidheart.clean import structure
 from aidheart.clean.branching import shown
@@ -13,10 +15,14 @@ from aidheart.clean.cutoff import after_cutoff, records_after_cutoff
 from aidheart.clean.deid import age_in_years, ages, free_text_fields
 from aidheart.clean.reconcile import Ledger
 from aidheart.clean.reference import reference_dates
+from aidheart.clean.settings import CleanSettings
 from aidheart.clean.studyday import clock_seconds, study_day, to_dates
 from aidheart.clean.validate import check_choice, check_dose_range, check_format, check_range, check_required
 from aidheart.ingest.dictionary import parse_choices
 from aidheart.ingest.monitor_checks import ValidityRule, reading_reasons
+
+#: The cleaning settings of the shipped configuration (its visits' forms designate the events).
+SETTINGS = CleanSettings.from_config(yaml.safe_load(CONFIG.read_text()))
 
 
 def s(*values):
@@ -128,7 +134,7 @@ def test_unknown_event_and_bad_instances():
     data = export(record_id=["1", "1", "1", ""], redcap_event_name=["week_3_arm_1", "study_log_arm_1",
                                                                    "week_2_arm_1", "week_2_arm_1"],
                   redcap_repeat_instrument=["", "labs", "", ""], redcap_repeat_instance=["", "1", "2", ""])
-    queries, excluded = structure.check_keys(data, "x.csv")
+    queries, excluded = structure.check_keys(data, "x.csv", tuple(SETTINGS.event_forms))
     assert excluded == {0: "unknown_event", 1: "invalid_repeat_instance", 2: "invalid_repeat_instance",
                         3: "missing_record_id"}
 
@@ -142,7 +148,7 @@ def test_record_without_enrollment_row():
 def test_form_not_designated_to_event():
     data = export(record_id=["1", "1"], redcap_event_name=["screening_arm_1", "week_2_arm_1"])
     present = pd.DataFrame({"labs": [True, True], "enrollment": [True, False]})
-    _, wrong = structure.check_designation(data, present, "x.csv")
+    _, wrong = structure.check_designation(data, present, "x.csv", SETTINGS.event_forms)
     assert wrong == {(0, "labs")}
 
 

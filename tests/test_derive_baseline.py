@@ -94,3 +94,16 @@ def test_two_observed_values_at_one_visit_is_an_error():
     data = bds([("S-3", "CRP", "Week 4", 29, 1.0, None), ("S-3", "CRP", "Week 4", 30, 2.0, None)])
     with pytest.raises(DerivationError, match="USUBJID=S-3, PARAMCD=CRP, AVISIT=Week 4"):
         derive_var_anlfl(data)
+
+
+def test_efficacy_records_need_a_baseline_and_a_later_analysed_value():
+    from aidheart.derive.baseline import derive_var_pairfl
+
+    data = pd.DataFrame({
+        "USUBJID": ["S-1", "S-1", "S-2", "S-2", "S-3"], "PARAMCD": "KCCQ",
+        "ADY": [1, 29, 1, 29, 29], "ABLFL": ["Y", None, "Y", None, None], "ANL01FL": ["Y", "Y", "Y", None, "Y"],
+    })
+    # S-1: baseline and week 4 -> both flagged; S-2: its later value is not analysed (ANL01FL missing);
+    # S-3: no baseline
+    out = derive_var_pairfl(data)
+    assert list(out["ANL03FL"].fillna("")) == ["Y", "Y", "", "", ""]

@@ -34,13 +34,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from study_model import STUDY
 
 from aidheart import formats as F
-from aidheart.derive.tables import read_table
+from aidheart.io import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = json.loads((ROOT / "data/raw/truth.json").read_text())
-CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text())
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 DATASETS = ("adsl", "adstep", "adeff", "adlb", "adae", "adex")
 HR_NOISE_SD = TRUTH["parameters"]["story"]["hr_measurement_noise_sd"]
@@ -60,8 +60,15 @@ def adam(tmp_path_factory):
                "--cores", "2", "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    datasets = {name: read_table(workdir / f"results/adam/{name}.csv") for name in DATASETS}
+    datasets = {name: with_truth_keys(read_table(workdir / f"results/adam/{name}.csv")) for name in DATASETS}
     return datasets | {"queries": read_table(workdir / "results/qc/derive_queries.csv")}
+
+
+def with_truth_keys(dataset):
+    """The truth's keys beside the ADaM ones: ``record_id`` (``SUBJID``) and the REDCap ``event`` of ``AVISIT``."""
+    events = {visit.avisit: visit.event for visit in STUDY.schedule.visits}
+    keyed = dataset.assign(record_id=dataset["SUBJID"])
+    return keyed.assign(event=keyed["AVISIT"].map(events)) if "AVISIT" in keyed else keyed
 
 
 def enrolled():
@@ -101,9 +108,9 @@ def test_steps_have_the_valid_readings_the_truth_counts(adam):
         derived = adstep[(adstep["record_id"] == rid) & (adstep["event"] == event)].set_index("STEP")
         for step in session["steps"]:
             row = derived.loc[step["step"]]
-            assert row["NVALID"] == step["n_valid_last_5_min"], (rid, event, step["step"])
+            assert row["WVALIDN"] == step["n_valid_last_5_min"], (rid, event, step["step"])
             usable = step["usable"] and (rid, event, step["step"]) not in queried
-            assert (row["USABLFL"] == "Y") == usable, (rid, event, step["step"], row["REASON"])
+            assert (row["USABLFL"] == "Y") == usable, (rid, event, step["step"], row["REASND"])
 
 
 @pytest.mark.parametrize(("paramcd", "truth_key", "value", "noise", "rounding"), [
@@ -197,10 +204,11 @@ def test_six_minute_walk_distances_are_exact(adam):
 
 def test_sixmwd_change_from_baseline(adam):
     adeff = adam["adeff"]
+    baseline = STUDY.schedule.baseline.event
     for rid, record_truth in enrolled().items():
-        base = record_truth["walks"]["baseline_arm_1"]["distance_m"]
+        base = record_truth["walks"][baseline]["distance_m"]
         for event, walk in record_truth["walks"].items():
-            if walk["done"] and event != "baseline_arm_1":
+            if walk["done"] and event != baseline:
                 row = record(adeff, rid, event, "SIXMWD").iloc[0]
                 assert (row["BASE"], row["CHG"]) == (base, walk["distance_m"] - base)
 
@@ -210,12 +218,12 @@ def test_population_counts_match_the_truth(adam):
     records = TRUTH["records"]
     assert len(adsl) == TRUTH["study"]["n_screened"]
     assert (adsl["ENRLFL"] == "Y").sum() == TRUTH["study"]["n_enrolled"]
-    eot = next(visit for visit in CONFIG["visits"] if visit["avisit"] == CONFIG["end_of_treatment_visit"])
+    eot = STUDY.schedule.end_of_treatment
     expected = {
         "ENRLFL": {rid for rid, r in records.items() if r["enrolled"]},
         "SAFFL": {rid for rid, r in records.items() if r["enrolled"] and r["first_dose_date"]},
-        "COMPLFL": {rid for rid, r in enrolled().items() if eot["event"] in r["visits"]
-                    and r["last_dose_study_day"] >= eot["day"] - eot["window"] - 1},
+        "COMPLFL": {rid for rid, r in enrolled().items() if eot.event in r["visits"]
+                    and r["last_dose_study_day"] >= eot.window_start - 1},
         "PPROTFL": {rid for rid, r in enrolled().items() if r["adherence"]["fraction"] >= 0.8
                     and not r["major_deviation"]},
         "MAJDVFL": {rid for rid, r in enrolled().items() if r["major_deviation"]},
@@ -228,7 +236,7 @@ def test_population_counts_match_the_truth(adam):
         status = F.EOS_STATUS[r["disposition"]["eos_status"]]
         assert row["EOSSTT"] == ("COMPLETED" if status == "Completed" else "DISCONTINUED")
         assert row["EOSDY"] == r["disposition"]["study_day"]
-        assert (row["TRTSDT"], row["TRTEDT"]) == (1, r["last_dose_study_day"])
+        assert (row["TRTSDY"], row["TRTEDY"]) == (1, r["last_dose_study_day"])
         assert (row["DOSEXP"], row["DOSTKN"]) == (r["adherence"]["doses_expected"], r["adherence"]["doses_taken"])
         assert row["ADHPCT"] == pytest.approx(100 * r["adherence"]["fraction"], abs=1e-4)
         assert row["INOBLDRG"] == r["inotrope"]["drug"]
@@ -255,7 +263,7 @@ def test_neutrophils_and_their_grades(adam):
 
 def test_adverse_events_and_the_treatment_emergent_window(adam):
     adae = adam["adae"]
-    window = CONFIG["safety"]["teae_window_days"]
+    window = yaml.safe_load((ROOT / "config/config.yaml").read_text())["safety"]["teae_window_days"]
     for rid, r in enrolled().items():
         events = adae[adae["SUBJID"] == rid]
         assert len(events) == r["n_adverse_events"], rid
@@ -263,5 +271,5 @@ def test_adverse_events_and_the_treatment_emergent_window(adam):
         assert (events["TRTEMFL"] == "Y").tolist() == emergent.tolist(), rid
         if "pre_dose_ae" in r["roles"]:
             assert (events["ASTDY"] < 1).any() and events.loc[events["ASTDY"] < 1, "TRTEMFL"].isna().all()
-    late = adae[adae["ASTDY"] > adae["TRTEDT"] + window]
+    late = adae[adae["ASTDY"] > adae["TRTEDY"] + window]
     assert len(late) >= 1 and late["TRTEMFL"].isna().all()

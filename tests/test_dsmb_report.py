@@ -20,6 +20,7 @@ import subprocess
 import pandas as pd
 import pytest
 
+from aidheart.io import read_table
 from conftest import SHIPPED_DATA, run_workflow
 from document_checks import table_after
 
@@ -45,15 +46,15 @@ CUTOFFS = _cutoffs()
 
 
 def truth_counts(cutoff: dt.date) -> dict[str, int]:
-    """Subjects screened, enrolled (first dose), completed and discontinued by ``cutoff`` per the truth."""
-    counts = dict.fromkeys(("screened", "enrolled", "completed", "discontinued"), 0)
+    """Subjects screened, treated (first dose), completed and discontinued by ``cutoff`` per the truth."""
+    counts = dict.fromkeys(("screened", "treated", "completed", "discontinued"), 0)
     for record in TRUTH["records"].values():
         if _date(record["consent_date"]) > cutoff:
             continue
         counts["screened"] += 1
         if not record.get("first_dose_date") or _date(record["first_dose_date"]) > cutoff:
             continue
-        counts["enrolled"] += 1
+        counts["treated"] += 1
         end = record.get("disposition") or {}
         if end.get("date") and _date(end["date"]) <= cutoff:
             counts["completed" if end["status"] == "completed" else "discontinued"] += 1
@@ -114,7 +115,7 @@ def test_status_table_matches_truth(dsmb_run):
     text = "\n".join(page_texts(workdir / "results" / "reports" / "dsmb.pdf"))
     expected = truth_counts(cutoff)
     assert status_count(text, "Screened (consented)") == expected["screened"]
-    assert status_count(text, "Enrolled (received at least one dose)") == expected["enrolled"]
+    assert status_count(text, "Treated (received at least one dose)") == expected["treated"]
     assert status_count(text, "Completed study") == expected["completed"]
     assert status_count(text, "Discontinued study") == expected["discontinued"]
 
@@ -122,14 +123,14 @@ def test_status_table_matches_truth(dsmb_run):
 def test_shape_of_each_cutoff(dsmb_run):
     name, _, workdir = dsmb_run
     text = "\n".join(page_texts(workdir / "results" / "reports" / "dsmb.pdf"))
-    enrolled = status_count(text, "Enrolled (received at least one dose)")
+    treated = status_count(text, "Treated (received at least one dose)")
     if name == "before_first_enrolment":
-        assert enrolled == 0
-        assert "No subjects were enrolled" in text
+        assert treated == 0
+        assert "No subjects were treated" in text
     elif name == "one_subject":
-        assert enrolled == 1
+        assert treated == 1
     elif name == "final":
-        assert enrolled == TRUTH["study"]["n_enrolled"]
+        assert treated == TRUTH["study"]["n_enrolled"]
 
 
 def html_table(html: str, table_id: str) -> list[list[str]]:
@@ -154,20 +155,20 @@ def test_no_event_after_the_cutoff(dsmb_run):
     """Nothing dated after the cut-off reaches the tables the report reads, nor the report's listings."""
     _, cutoff, workdir = dsmb_run
     clean, adam = workdir / "results" / "clean", workdir / "results" / "adam"
-    subjects = pd.read_csv(clean / "subjects.csv", dtype={"record_id": str})
+    subjects = read_table(clean / "subjects.csv")
     consented = {k for k, r in TRUTH["records"].items() if _date(r["consent_date"]) <= cutoff}
     assert set(subjects["record_id"]) == consented
     cutoff_day = subjects.set_index("record_id")["cutoff_day"]
     for table, day in (("adverse_events", "onset_day"), ("visits", "visit_day"), ("labs", "lab_day"),
                        ("deviations", "dev_day")):
-        rows = pd.read_csv(clean / f"{table}.csv", dtype={"record_id": str})
+        rows = read_table(clean / f"{table}.csv")
         late = rows[pd.to_numeric(rows[day]) > rows["record_id"].map(cutoff_day)]
         assert late.empty, f"{table}: rows after the cut-off\n{late}"
 
     raw = raw_adverse_events()
     late = raw[raw["onset"].map(lambda d: pd.notna(d) and d > cutoff)]
     late_keys = set(zip(late["record_id"], late["redcap_repeat_instance"].astype(int)))
-    adae = pd.read_csv(adam / "adae.csv", dtype={"SUBJID": str})
+    adae = read_table(adam / "adae.csv")
     assert not late_keys & set(zip(adae["SUBJID"], adae["AESEQ"].astype(int)))
     assert (pd.to_numeric(adae["ASTDY"]) <= adae["SUBJID"].map(cutoff_day)).all()
 
@@ -185,7 +186,7 @@ def test_no_event_after_the_cutoff(dsmb_run):
 
 
 def test_cutoff_before_the_first_consent(tmp_path, monitor_parts):
-    """Nobody screened yet: the report renders and says that no subjects are enrolled."""
+    """Nobody screened yet: the report renders and says that no subjects are treated."""
     first_consent = min(_date(r["consent_date"]) for r in TRUTH["records"].values())
     cutoff = first_consent - dt.timedelta(days=1)
     shutil.copytree(monitor_parts, tmp_path / "results" / "interim", copy_function=shutil.copy2)
@@ -194,5 +195,5 @@ def test_cutoff_before_the_first_consent(tmp_path, monitor_parts):
     pages = page_texts(tmp_path / "results" / "reports" / "dsmb.pdf")
     assert all(HEADER in text and cutoff.isoformat() in text for text in pages)
     text = "\n".join(pages)
-    assert "No subjects were enrolled" in text
+    assert "No subjects were treated" in text
     assert status_count(text, "Screened (consented)") == 0

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from study_model import TREATMENT
 
 from aidheart.figures.dose_response import plot_dose_response
 from aidheart.figures.flow import flow_counts
@@ -10,15 +11,16 @@ from aidheart.figures.style import new_figure, save_figure
 
 def test_flow_counts_follow_adsl():
     adsl = pd.DataFrame({
+        "USUBJID": ["S1", "S2", "S3", "S4", "S5", "S6"],
+        "ARM": ["Screen Failure", "Screen Failure", *[TREATMENT] * 4],
         "ENRLFL": ["N", "N", "Y", "Y", "Y", "Y"],
         "SAFFL": ["N", "N", "Y", "Y", "Y", "Y"],
         "SCRFREAS": ["Active infection", "Active infection", None, None, None, None],
         "EOSSTT": ["DISCONTINUED", "DISCONTINUED", "COMPLETED", "DISCONTINUED", "ONGOING", "COMPLETED"],
         "DCSREAS": ["Screen failure", "Screen failure", None, "Death", None, None],
         "COMPLFL": ["N", "N", "Y", "N", "N", "Y"],
-        "EFF_INOSENS": ["N", "N", "Y", "Y", "N", "Y"],
     })
-    counts = flow_counts(adsl, "EFF_INOSENS")
+    counts = flow_counts(adsl, analysed={"S3", "S4", "S6"})
     assert counts == {"screened": 6, "screen_failed": {"Active infection": 2}, "enrolled": 4, "treated": 4,
                       "completed_treatment": 2, "discontinued": {"Death": 1}, "ongoing": 1, "analysed": 3}
 
@@ -43,6 +45,6 @@ def test_dose_response_panels_are_capped_for_large_studies():
     })
     adeff = pd.DataFrame({"USUBJID": subjects, "AVISIT": "Baseline", "PARAMCD": "INOSENS", "AVAL": 0.04,
                           "DTYPE": np.nan})
-    fig = plot_dose_response(adstep, adeff, visits=["Baseline"], max_subjects=10)
+    fig = plot_dose_response(adstep, adeff, visits=["Baseline"], slope="INOSENS", max_subjects=10)
     assert sum(ax.get_visible() for ax in fig.axes) == 10
     assert fig._suptitle.get_text() == "First 10 of 50 subjects"

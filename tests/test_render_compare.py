@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from aidheart.render import render_document
-from aidheart.safety.settings import report_cutoff
+from aidheart.dsmb import report_cutoff
 from document_checks import html_structure, pdf_pages
 from report_renders import CONFIG, REDCAP_FILES, REPORTS, render_report
 

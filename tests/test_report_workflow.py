@@ -6,21 +6,28 @@ from html.parser import HTMLParser
 
 import pytest
 
-from aidheart.tables.ard_rows import read_ard
+from study_model import STUDY
+
+from aidheart.io import read_ard
 from aidheart.tables.formatting import fmt_estimate_ci, fmt_number, fmt_p
 
 REPORTS = ("analysis", "data_quality")
-#: Every table and figure SPEC §6 names for the analysis report, by its caption text.
+PRIMARY, TRAJECTORY = STUDY.primary_endpoint, STUDY.with_role("trajectory")
+#: Every table and figure the specification names for the analysis report, by its caption text: the
+#: per-endpoint ones for every endpoint of the study followed over time, and sized for the next trial.
 ANALYSIS_CAPTIONS = (
     "Participant flow", "Analysis populations", "Baseline characteristics of the safety set (Table 1)",
-    "Primary endpoint: inotrope sensitivity", "Inotrope sensitivity by visit: individual subjects",
-    "Change in inotrope sensitivity from baseline", "Per-subject dose–response",
+    "Primary endpoint: primary visit against baseline", "Per-subject dose–response",
+    *[f"{endpoint.short_label} by visit: individual subjects" for endpoint in TRAJECTORY],
+    *[f"Change in {endpoint.short_label} from baseline" for endpoint in TRAJECTORY],
     "Secondary endpoints: primary visit against baseline", "Geometric mean ratios",
-    "Forest plot of standardised effects", "Longitudinal models of inotrope sensitivity",
-    "Longitudinal models of 6-minute walk distance", "Sensitivity analyses: inotrope sensitivity",
-    "Sensitivity analyses: 6-minute walk distance", "Responders:", "Feasibility outcomes",
+    "Forest plot of standardised effects",
+    *[f"Longitudinal models of {endpoint.short_label}" for endpoint in TRAJECTORY],
+    *[f"Sensitivity analyses: {endpoint.short_label}" for endpoint in TRAJECTORY],
+    "Responders:", "Feasibility outcomes",
     "Treatment-emergent adverse events and deaths", "Worst post-baseline CTCAE grade",
-    "SD of change at the primary visit", "Subjects per arm: 6-minute walk distance",
+    "SD of change at the primary visit",
+    *[f"Subjects per arm: {endpoint.short_label}" for endpoint in STUDY.endpoints if endpoint.sizing_effects],
     "Code revision and data cut-off", "Package versions", "Configuration of the run",
     "Input files and their SHA-256 digests",
 )
@@ -108,25 +115,27 @@ def test_reports_show_the_cutoff_not_the_wall_clock(shipped_run):
 
 def test_primary_endpoint_numbers_equal_the_ard_after_rounding(shipped_run, analysis_html):
     ard = read_ard(shipped_run / "results" / "stats" / "ard.csv")
-    keys = (ard["paramcd"] == "INOSENS") & (ard["population"] == "EFF") & (ard["visit"] == "Week 12")
+    keys = ((ard["paramcd"] == PRIMARY.paramcd) & (ard["population"] == "EFF")
+            & (ard["visit"] == STUDY.schedule.primary.avisit))
     pick = lambda method, term: ard[keys & (ard["method"] == method) & (ard["term"] == term)].iloc[0]  # noqa: E731
-    rows = {row[0]: row[1:] for row in table_rows(analysis_html, "Primary endpoint: inotrope sensitivity")}
+    rows = {row[0]: row[1:] for row in table_rows(analysis_html, "Primary endpoint: primary visit against")}
     t = pick("paired_t", "mean_change")
     assert rows["Complete pairs, n"][0] == str(int(t["n"]))
-    assert rows["Mean change, paired t"] == [fmt_estimate_ci(t["estimate"], t["ci_low"], t["ci_high"], 4),
+    digits = PRIMARY.digits
+    assert rows["Mean change, paired t"] == [fmt_estimate_ci(t["estimate"], t["ci_low"], t["ci_high"], digits),
                                              f"t = {fmt_number(t['statistic'])}, df = {fmt_number(t['df'], 0)}",
                                              fmt_p(t["p_value"])]
     wilcoxon = pick("wilcoxon_signed_rank", "V")
     label = next(name for name in rows if name.startswith("Wilcoxon"))
     assert rows[label][1:] == [f"V = {fmt_number(wilcoxon['statistic'], 0)}", fmt_p(wilcoxon["p_value"])]
     hl = pick("hodges_lehmann", "pseudomedian")
-    assert rows["Hodges–Lehmann estimate"][0] == fmt_estimate_ci(hl["estimate"], hl["ci_low"], hl["ci_high"], 4)
+    assert rows["Hodges–Lehmann estimate"][0] == fmt_estimate_ci(hl["estimate"], hl["ci_low"], hl["ci_high"], digits)
     for name, (method, term) in {"Cohen's dz": ("cohen_dz", "dz"), "Hedges' gz": ("hedges_gz", "gz")}.items():
         row = pick(method, term)
         assert rows[name][0] == fmt_estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], 2)
     boot = pick("bootstrap_mean_change", "mean_change")
     label = next(name for name in rows if name.startswith("Bootstrap"))
-    assert rows[label][0] == fmt_estimate_ci(boot["estimate"], boot["ci_low"], boot["ci_high"], 4)
+    assert rows[label][0] == fmt_estimate_ci(boot["estimate"], boot["ci_low"], boot["ci_high"], digits)
     label = next(name for name in rows if name.startswith("Sign-flip"))
     assert rows[label][-1] == fmt_p(pick("sign_flip_permutation", "mean_change")["p_value"])
 
@@ -157,9 +166,9 @@ def test_pdf_keeps_the_tables_and_the_cutoff_on_every_page(shipped_run):
 
 
 def test_reproducibility_appendix_lists_every_input_hash(shipped_run, analysis_html):
-    import pandas as pd
+    from aidheart.io import read_table
 
-    manifest = pd.read_csv(shipped_run / "results" / "provenance" / "input_files.csv")
+    manifest = read_table(shipped_run / "results" / "provenance" / "input_files.csv")
     assert all(digest in analysis_html for digest in manifest["sha256"])
     info = (shipped_run / "results" / "provenance" / "run_info.json").read_text()
     assert '"code_revision"' in info and '"code_dirty"' in info

@@ -4,7 +4,7 @@ Reference values: ``tests/reference/values/reference.csv`` written by
 ``tests/reference/make_reference.R`` from ``tests/reference/data/*.csv`` with
 ``lmerTest::lmer(value ~ visit + (1 | subject), REML = TRUE)`` (bobyqa, rhoend = 1e-12),
 ``summary(fit, ddf = "Satterthwaite" / "Kenward-Roger")``, ``VarCorr``, ``logLik``.
-Tolerances (issue 5): estimates, SEs, CIs, t and p to 1e-6 relative; df to 1e-4 relative.
+Tolerances (the project's for the models): estimates, SEs, CIs, t and p to 1e-6 relative; df to 1e-4 relative.
 """
 
 from __future__ import annotations

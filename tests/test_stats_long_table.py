@@ -11,7 +11,7 @@ from aidheart.stats.long_table import (
     LongTableError,
     analyse_long_table,
     change_from_baseline,
-    visit_levels,
+    ordered_visit_levels,
 )
 
 PAIRED = tuple(PAIRED_METHODS)
@@ -52,11 +52,11 @@ def test_visit_with_too_few_pairs_gives_nan_rows_not_an_exception():
 
 
 def test_visit_order_given_numeric_or_by_appearance():
-    assert visit_levels(pd.Series(["10", "0", "2"]), "0") == ["0", "2", "10"]
-    assert visit_levels(pd.Series(["wk2", "bl", "wk1"]), "bl") == ["bl", "wk2", "wk1"]
-    assert visit_levels(pd.Series(["wk2", "bl", "wk1"]), "bl", ["bl", "wk1", "wk2"]) == ["bl", "wk1", "wk2"]
+    assert ordered_visit_levels(pd.Series(["10", "0", "2"]), "0") == ["0", "2", "10"]
+    assert ordered_visit_levels(pd.Series(["wk2", "bl", "wk1"]), "bl") == ["bl", "wk2", "wk1"]
+    assert ordered_visit_levels(pd.Series(["wk2", "bl", "wk1"]), "bl", ["bl", "wk1", "wk2"]) == ["bl", "wk1", "wk2"]
     with pytest.raises(LongTableError, match="not in the visit order"):
-        visit_levels(pd.Series(["wk2", "bl", "wk1"]), "bl", ["bl", "wk1"])
+        ordered_visit_levels(pd.Series(["wk2", "bl", "wk1"]), "bl", ["bl", "wk1"])
 
 
 @pytest.mark.parametrize(("data", "arguments", "message"), [
@@ -73,7 +73,25 @@ def test_bad_input_raises_a_named_error(data, arguments, message):
 def test_change_from_baseline_derives_base_and_chg():
     data = tiny([("a", "base", 10.0), ("a", "w1", 12.5), ("b", "w1", 3.0), ("c", "base", 1.0), ("c", "w1", float("nan"))])
     derived = change_from_baseline(data, "id", "avisit", "aval", "base")
-    assert derived.to_dict("records") == [{"id": "a", "avisit": "w1", "CHG": 2.5, "BASE": 10.0}]
+    assert derived.to_dict("records") == [{"id": "a", "avisit": "w1", "aval": 12.5, "CHG": 2.5, "BASE": 10.0}]
+
+
+def test_given_base_and_change_are_used_as_they_are():
+    # ADaM brings its own BASE and CHG: b's CHG is missing (e.g. no baseline derived), so b is no pair,
+    # although its AVAL and BASE are present; a's pair is (BASE, AVAL) = (10, 12.5)
+    data = pd.DataFrame({"id": ["a", "a", "b", "b", "c", "c"], "avisit": ["base", "w1"] * 3,
+                         "aval": [10.0, 12.5, 4.0, 6.0, 1.0, 2.0], "BASE": [10.0, 10.0, 4.0, 4.0, 1.0, 1.0],
+                         "CHG": [None, 2.5, None, None, None, 1.0]})
+    ard = analyse_long_table(data, "id", "avisit", "aval", "base", methods=("summary",), base="BASE", change="CHG")
+    rows = ard.set_index("term")
+    assert rows.loc["mean_change", "n"] == 2
+    assert rows.loc["mean_change", "estimate"] == pytest.approx((2.5 + 1.0) / 2)
+    assert rows.loc["mean_baseline", "estimate"] == pytest.approx((10.0 + 1.0) / 2)
+
+
+def test_base_without_change_is_refused():
+    with pytest.raises(LongTableError, match="both the baseline and the change"):
+        analyse_long_table(tiny([("a", "base", 1.0)]), "id", "avisit", "aval", "base", base="aval")
 
 
 @pytest.mark.parametrize("ref", reference_rows("lmm", "lmm_kr", "mmrm"))

@@ -8,7 +8,7 @@ Reference values: ``tests/reference/values/reference.csv`` from
 log-likelihood) with Satterthwaite df from analytic derivatives (numDeriv agrees to
 ~1e-8); LS means at the mean of BASE over the fitted rows. CHG = value - baseline
 value, BASE = baseline value, subjects without a baseline left out.
-Tolerances (issue 5): estimates, SEs, CIs, t and p to 1e-6 relative; df to 1e-4 relative.
+Tolerances (the project's for the models): estimates, SEs, CIs, t and p to 1e-6 relative; df to 1e-4 relative.
 ``mmrm_emmeans`` (gls + emmeans) is only good to ~1 % on df and is checked loosely.
 """
 
@@ -66,7 +66,7 @@ def test_mmrm_matches_r_reml(expected):
 
 @pytest.mark.parametrize("expected", _cases("mmrm_emmeans"))
 def test_mmrm_agrees_with_gls_emmeans(expected):
-    """nlme::gls + emmeans: same LS mean and SE; its df only to ~1 % (TOOLCHAIN.md)."""
+    """nlme::gls + emmeans: same LS mean and SE; its df only to ~1 % (emmeans takes another df method)."""
     row = _ours(expected)
     assert row["estimate"] == pytest.approx(expected.estimate, rel=1e-6)
     assert row["std_error"] == pytest.approx(expected.std_error, rel=1e-5)

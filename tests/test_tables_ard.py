@@ -4,9 +4,11 @@ import math
 
 import pandas as pd
 import pytest
+from study_model import STUDY
 
+from aidheart.io import read_ard
 from aidheart.stats.ard import ARD_COLUMNS
-from aidheart.tables.ard_rows import one, read_ard, visits_of
+from aidheart.tables.ard_rows import one, visits_of
 from aidheart.tables.feasibility import feasibility_table
 from aidheart.tables.models import model_table
 from aidheart.tables.primary import paired_table
@@ -15,12 +17,15 @@ from aidheart.tables.sensitivity import responder_table, sensitivity_table
 from aidheart.tables.sizing import sample_size_table, sd_table
 
 NAN = math.nan
+INOSENS, SIXMWD, CRP = STUDY.endpoint("INOSENS"), STUDY.endpoint("SIXMWD"), STUDY.endpoint("CRP")
 
 
 def row(paramcd, visit, population, method, term, estimate=NAN, *, se=NAN, lo=NAN, hi=NAN, stat=NAN, df=NAN,
-        p=NAN, n=16, note=""):
-    return dict(zip(ARD_COLUMNS, (paramcd, visit, population, method, term, estimate, se, lo, hi, stat, df, p, n,
-                                  note)))
+        p=NAN, n=16, count=None, denominator=NAN, threshold=NAN, power=NAN, note=""):
+    values = dict(paramcd=paramcd, visit=visit, population=population, method=method, term=term, estimate=estimate,
+                  std_error=se, ci_low=lo, ci_high=hi, conf_level=0.95, statistic=stat, df=df, p_value=p, n=n,
+                  count=count, denominator=denominator, threshold=threshold, power=power, note=note)
+    return {column: values[column] for column in ARD_COLUMNS}
 
 
 def primary_rows(paramcd="INOSENS", population="EFF", visit="Week 12"):
@@ -48,7 +53,7 @@ def ard():
 
 
 def test_paired_table_rounds_each_result_for_display(ard):
-    table = paired_table(ard, "INOSENS", "EFF", "Week 12").set_index("Analysis")
+    table = paired_table(ard, INOSENS, "EFF", "Week 12", "Baseline").set_index("Analysis")
     assert table.loc["Complete pairs, n", "Estimate (95% CI)"] == "16"
     assert table.loc["Baseline, mean (SD)", "Estimate (95% CI)"] == "0.0300 (0.0170)"
     assert table.loc["Mean change, paired t"].tolist() == ["0.0204 (0.0032, 0.0376)", "t = 2.53, df = 15", "0.023"]
@@ -58,7 +63,7 @@ def test_paired_table_rounds_each_result_for_display(ard):
 
 
 def test_paired_table_of_an_absent_visit_shows_missing_marks(ard):
-    table = paired_table(ard, "INOSENS", "EFF", "Week 99")
+    table = paired_table(ard, INOSENS, "EFF", "Week 99", "Baseline")
     assert set(table["Estimate (95% CI)"]) <= {"–", ""}
 
 
@@ -68,35 +73,35 @@ def test_one_refuses_ambiguous_keys(ard):
 
 
 def test_model_table_keeps_trailing_zeros_of_df(ard):
-    table = model_table(ard, "INOSENS", "EFF")
+    table = model_table(ard, INOSENS, "EFF")
     assert table.loc[0, "KR df"] == "49.0"
     assert table.loc[0, "LMM p"] == "<0.001"
     assert table.loc[0, "MMRM LS mean change (95% CI)"] == "0.0155 (0.0033, 0.0277)"
 
 
 def test_endpoint_table_skips_endpoints_not_analysed_at_the_visit(ard):
-    table = endpoint_table(ard, ["INOSENS", "LVEF"], "EFF", "Week 12", {"INOSENS": "Sensitivity"})
-    assert table["Endpoint"].tolist() == ["Sensitivity"]
+    table = endpoint_table(ard, [INOSENS, STUDY.endpoint("LVEF")], "EFF", "Week 12")
+    assert table["Endpoint"].tolist() == ["Inotrope sensitivity: slope of cardiac index on VIS (L/min/m² per VIS unit)"]
     assert table.loc[0, "Hedges' gz (95% CI)"] == "0.60 (0.08, 1.10)"
 
 
 def test_gmr_table_per_visit():
     ard = pd.DataFrame([row("CRP", "Week 2", "EFF", "gmr", "geometric_mean_ratio", 0.694054, lo=0.542416,
                             hi=0.888084, p=0.006319, n=17)], columns=list(ARD_COLUMNS))
-    assert gmr_table(ard, ["CRP"], "EFF", {}).iloc[0].tolist() == ["CRP", "Week 2", "17", "0.69 (0.54, 0.89)",
-                                                                    "0.006"]
+    assert gmr_table(ard, [CRP], "EFF").iloc[0].tolist() == ["C-reactive protein (mg/L)", "Week 2", "17",
+                                                             "0.69 (0.54, 0.89)", "0.006"]
 
 
 def test_sensitivity_table_labels_sets_and_skips_absent_ones(ard):
-    table = sensitivity_table(ard, "INOSENS", ["EFF", "PPROT"], "Week 12")
+    table = sensitivity_table(ard, INOSENS, "Week 12")  # its sets EFF, COMPL, PPROT: only EFF has rows
     assert table["Analysis set"].tolist() == ["Efficacy"]
     assert table.loc[0, "MMRM (95% CI)"] == "0.0155 (0.0033, 0.0277)"
 
 
 def test_responder_table_shows_count_and_percent():
     ard = pd.DataFrame([row("SIXMWD", "Week 12", "EFF", "responder", "proportion", 0.4375, lo=0.197534,
-                            hi=0.701223, note="responder: change >= 30; 7 of 16")], columns=list(ARD_COLUMNS))
-    table = responder_table(ard, {})
+                            hi=0.701223, count=7, denominator=16, threshold=30)], columns=list(ARD_COLUMNS))
+    table = responder_table(ard, STUDY)
     assert table.iloc[0][["Definition", "Responders/n", "% (95% CI)"]].tolist() == [
         "change ≥ 30", "7/16", "43.8% (19.8, 70.1)"]
 
@@ -104,13 +109,16 @@ def test_responder_table_shows_count_and_percent():
 def test_feasibility_table_rates_and_proportions():
     ard = pd.DataFrame([
         row("FEASIBILITY", "", "SCREENED", "clopper_pearson", "enrolled_of_screened", 0.689655, lo=0.491677,
-            hi=0.847154, n=29),
+            hi=0.847154, n=29, count=20, denominator=29),
         row("FEASIBILITY", "", "ENRL", "poisson_rate", "enrolment_rate", 1.538462, lo=0.939732, hi=2.376029,
-            n=pd.NA, note="20 events over exposure 13"),
+            n=pd.NA, count=20, denominator=13, note="20 events over exposure 13"),
+        row("FEASIBILITY", "Week 12", "COMPL", "clopper_pearson", "assessed_SIXMWD", 0.9375, lo=0.698, hi=0.998,
+            n=16, count=15, denominator=16),
     ], columns=list(ARD_COLUMNS))
-    table = feasibility_table(ard)
-    assert table["n/N"].tolist() == ["20/29", "20 subjects over 13 months"]
-    assert table["Estimate (95% CI)"].tolist() == ["69.0% (49.2, 84.7)", "1.54 (0.94, 2.38)"]
+    table = feasibility_table(ard, STUDY)
+    assert table["Outcome"].iloc[2] == "Six-minute walk distance assessed at Week 12 (completers)"
+    assert table["n/N"].tolist() == ["20/29", "20 subjects over 13 months", "15/16"]
+    assert table["Estimate (95% CI)"].tolist()[:2] == ["69.0% (49.2, 84.7)", "1.54 (0.94, 2.38)"]
 
 
 def test_sizing_tables_read_the_grid_and_mark_the_mcid():
@@ -118,12 +126,12 @@ def test_sizing_tables_read_the_grid_and_mark_the_mcid():
     ard = pd.DataFrame([
         row(*keys, "sd_change", 33.537976, df=15), row(*keys, "sd_ucl80", 40.459192, df=15),
         row(*keys, "sd_ucl95", 48.204317, df=15),
-        row(*keys, "n_per_arm[delta=30,power=0.8,sd=sd_change]", 20.62, stat=21.0),
-        row(*keys, "n_per_arm[delta=30,power=0.8,sd=sd_ucl80]", 29.54, stat=30.0),
-        row(*keys, "n_per_arm[delta=15,power=0.8,sd=sd_change]", NAN, note="power not attainable"),
+        row(*keys, "n_per_arm_sd_change", 20.62, stat=21.0, threshold=30, power=0.8),
+        row(*keys, "n_per_arm_sd_ucl80", 29.54, stat=30.0, threshold=30, power=0.8),
+        row(*keys, "n_per_arm_sd_change", NAN, threshold=15, power=0.8, note="power not attainable"),
     ], columns=list(ARD_COLUMNS))
-    assert sd_table(ard, {}).iloc[0][["SD of change", "80% UCL", "95% UCL"]].tolist() == ["33.5", "40.5", "48.2"]
-    sizes = sample_size_table(ard, "SIXMWD", mcid=30, unit="m")
+    assert sd_table(ard, STUDY).iloc[0][["SD of change", "80% UCL", "95% UCL"]].tolist() == ["33.5", "40.5", "48.2"]
+    sizes = sample_size_table(ard, SIXMWD)  # its MCID: 30 m
     assert sizes["Difference to detect"].tolist() == ["15 m", "30 m (MCID)"]
     assert sizes["n per arm (observed SD)"].tolist() == ["–", "21"]
     assert sizes.loc[1, "n per arm (80% UCL of SD)"] == "30"
@@ -131,5 +139,5 @@ def test_sizing_tables_read_the_grid_and_mark_the_mcid():
 
 def test_read_ard_keeps_model_level_visits_empty(tmp_path, ard):
     path = tmp_path / "ard.csv"
-    ard.assign(visit="").to_csv(path, index=False)
+    ard.assign(visit="").to_csv(path, index=False)  # a model-level row is written with an empty visit
     assert visits_of(read_ard(path), "INOSENS", "EFF", "lmm") == []

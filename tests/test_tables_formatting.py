@@ -37,6 +37,7 @@ def test_p_values(p, text):
 def test_counts_and_percentages():
     assert fmt_n_pct(3, 20) == "3 (15%)"
     assert fmt_n_pct(0, 20) == "0"
-    assert fmt_n_pct(1, 0) == MISSING
+    assert fmt_n_pct(1, 0) == "1"  # no denominator: the count alone
+    assert fmt_n_pct(None, 20) == MISSING
     assert fmt_count(16.0) == "16"
     assert significant_digits(0.0153) == "0.0153"

@@ -2,9 +2,9 @@
 
 import math
 
-from aidheart.tables.formatting import (
-    MISSING, fmt_fraction, fmt_mean_sd, fmt_median_iqr, fmt_percent_ci, fmt_proportion_count,
-)
+import pandas as pd
+
+from aidheart.tables.formatting import MISSING, fmt_fraction, fmt_listing, fmt_mean_sd, fmt_median_iqr, fmt_percent_ci
 
 
 def test_mean_sd_and_median_iqr():
@@ -18,5 +18,9 @@ def test_percentages_and_fractions():
     assert fmt_percent_ci(0.4375, 0.197534, 0.701223) == "43.8% (19.8, 70.1)"
     assert fmt_percent_ci(0.5, None, None) == "50.0%"
     assert fmt_fraction(7, 16) == "7/16"
-    assert fmt_proportion_count(0.4375, 16) == "7/16"
-    assert fmt_proportion_count(0.9375, math.nan) == MISSING
+    assert fmt_fraction(7, math.nan) == MISSING
+
+
+def test_listing_cells_as_text():
+    frame = pd.DataFrame({"day": pd.array([3, None], dtype="Int64"), "anc": [1.234, 0.5], "term": ["Rash", None]})
+    assert fmt_listing(frame, {"anc": 2}).values.tolist() == [["3", "1.23", "Rash"], [MISSING, "0.50", MISSING]]

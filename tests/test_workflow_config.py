@@ -36,6 +36,13 @@ def test_shipped_config_is_valid(config):
         (lambda c: c.update(primary_visit="Week 99"), "primary_visit"),
         (lambda c: c.update(renderer="latex"), "renderer"),
         (lambda c: c["stopping_rules"][0].update(threshold=0), "stopping_rules.0.threshold"),
+        (lambda c: c["endpoints"][0].update(paramcd="LNTPROBNP"), "endpoints.0.paramcd"),  # 9 > 8 characters
+        (lambda c: c["endpoints"][5].update(source={"log_of": "ESR"}), "endpoints"),  # not an endpoint
+        (lambda c: c["endpoints"][1].update(roles=["primary"]), "endpoints"),  # two primary endpoints
+        (lambda c: c["endpoints"][3].pop("mcid"), "endpoints"),  # a responder endpoint needs its MCID
+        (lambda c: c["endpoints"].append(dict(c["endpoints"][0], roles=[])), "endpoints"),  # PARAMCD twice
+        (lambda c: c["visits"][1].update(forms=["diary"]), "visits.1.forms.0"),
+        (lambda c: c["visits"][2].update(avisit="Week 2"), "visits"),
     ],
 )
 def test_bad_value_names_its_key(config, change, named_key):

@@ -13,6 +13,7 @@ import jsonschema
 import yaml
 
 from aidheart.analysis.power_plan import power_scenarios
+from aidheart.study import Study, StudyError
 
 
 class ConfigError(ValueError):
@@ -44,32 +45,27 @@ def _check_semantics(config: dict) -> None:
         except ValueError:
             message = f"config key 'cutoff_date': {cutoff!r} is not a calendar date (YYYY-MM-DD or empty)"
             raise ConfigError(message) from None
-    visits = config["visits"]
-    labels = [visit["avisit"] for visit in visits]
-    events = [visit["event"] for visit in visits]
-    for name, values in (("avisit", labels), ("event", events)):
-        if len(set(values)) != len(values):
-            raise ConfigError(f"config key 'visits': duplicated {name} in {values}")
-    days = [visit["day"] for visit in visits]
-    if days != sorted(days):
-        raise ConfigError(f"config key 'visits': nominal days {days} are not in increasing order")
-    for key in ("primary_visit", "end_of_treatment_visit"):
-        if key in config and config[key] not in labels:
-            raise ConfigError(f"config key '{key}': {config[key]!r} is not one of the visits {labels}")
-    _check_next_trial(config["next_trial"], labels, [endpoint["paramcd"] for endpoint in config["endpoints"]])
+    try:
+        study = Study.from_config(config)
+    except StudyError as error:
+        raise ConfigError(str(error)) from None
+    _check_next_trial(config["next_trial"], study)
 
 
-def _check_next_trial(next_trial: dict, labels: list, endpoints: list) -> None:
-    """Visits of the next trial's settings are post-baseline visits, in a usable shape."""
-    post = labels[1:]
+def _check_next_trial(next_trial: dict, study: Study) -> None:
+    """The next trial's endpoints are the study's, its visits post-baseline visits, its settings usable."""
+    post = [visit.avisit for visit in study.schedule.post_baseline]
     primary = next_trial["primary_visit"]
     if primary not in post:
         raise ConfigError(f"config key 'next_trial.primary_visit': {primary!r} is not one of the post-baseline "
                           f"visits {post}")
     for entry in next_trial["endpoints"]:
-        if entry["paramcd"] not in endpoints:
+        if entry["paramcd"] not in study.paramcds:
             raise ConfigError(f"config key 'next_trial.endpoints': {entry['paramcd']!r} is not one of the "
-                              f"endpoints {endpoints}")
+                              f"endpoints {study.paramcds}")
+        if "mcid" in entry["effects"] and study.endpoint(entry["paramcd"]).mcid is None:
+            raise ConfigError(f"config key 'next_trial.endpoints': effect 'mcid' of {entry['paramcd']}, which has "
+                              "no mcid in config endpoints")
     settings = [("effect_shape", next_trial["effect_shape"])]
     if isinstance(next_trial["retention"], dict):
         settings.append(("retention", next_trial["retention"]))

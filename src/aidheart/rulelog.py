@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -16,3 +18,20 @@ def configure_rule_logging(log_path: str | Path, name: str) -> logging.Logger:
         logger.handlers[:] = [handler]
         logger.setLevel(logging.INFO)
     return logging.getLogger(name)
+
+
+@contextmanager
+def exit_on_error(errors: type[BaseException] | tuple[type[BaseException], ...], log: logging.Logger | None = None):
+    """Turn one of ``errors`` into the line ``AID-HEART: <error>`` on stderr (and in ``log``) and exit 1.
+
+    For faults of the data or the machine whose message is complete in one line: no
+    traceback is printed. Snakemake then removes the outputs of the failed job.
+    """
+    try:
+        yield
+    except errors as error:
+        message = f"AID-HEART: {error}"
+        if log is not None:
+            log.error(message)
+        print(message, file=sys.stderr)
+        raise SystemExit(1) from None

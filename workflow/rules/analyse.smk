@@ -13,9 +13,7 @@ rule analyse:
     benchmark:
         f"{LOGS}/benchmarks/analyse.tsv"
     params:
-        endpoints=config["endpoints"],
-        visits=config["visits"],
-        primary_visit=config["primary_visit"],
+        study=STUDY_CONFIG,
         analysis=config["analysis"],
         sizing=config["sizing"],
         accrual_start=config["study"]["accrual_start"],

@@ -11,7 +11,7 @@ rule clean_tables:
         sessions=monitor_part_files("sessions"),
     output:
         **clean_outputs(),
-        queries=report(f"{QC}/queries.csv", caption="../report/queries.rst", category="Data quality"),
+        queries=report(f"{QC}/queries.csv", caption=caption("queries"), category="Data quality"),
         reconciliation=f"{QC}/reconciliation.csv",
     log:
         f"{LOGS}/clean/clean_tables.log",

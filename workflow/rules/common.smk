@@ -1,13 +1,21 @@
-# Small named helpers shared by the rules: paths and target lists.
+# Small named helpers shared by the rules: paths, the study model and target lists.
 import re
 import zlib
 
 from aidheart.analysis.power_plan import effect_label, power_scenarios
+from aidheart.figures.names import ENDPOINT_FIGURES, RESULT_FIGURES, SUBJECT_FIGURES, figure_stem
 from aidheart.jobenv import export_package_path
+from aidheart.study import Study, study_config
 
 export_package_path(str(Path(workflow.basedir) / "src"))
 
 DATA_DIR = Path(workflow.basedir) / config["data_dir"]  # an absolute data_dir stays as it is
+# The study model (visits, endpoints), loaded once; jobs get the config keys it is made of.
+STUDY = Study.from_config(config)
+STUDY_CONFIG = study_config(config)
+# Captions of the outputs marked for `snakemake --report`, by absolute path: report() resolves a
+# relative caption from the file that calls it, and these helpers are called from other rule files.
+CAPTIONS = Path(workflow.basedir) / "workflow" / "report"
 RESULTS = "results"
 LOGS = "logs"
 CLEAN = f"{RESULTS}/clean"
@@ -92,44 +100,53 @@ def all_targets():
     """What `snakemake` builds by default."""
     return [f"{RESULTS}/provenance/input_files.csv", *clean_outputs().values(), f"{QC}/queries.csv",
             f"{QC}/reconciliation.csv", *DERIVE_OUTPUTS, f"{STATS}/ard.csv",
-            *figure_outputs().values(), f"{POWER}/power.csv", f"{FIGURES}/power.png", *REPORT_OUTPUTS.values(),
-            *DSMB_OUTPUTS]
+            *figure_outputs().values(), f"{POWER}/power.csv", *power_figure_outputs().values(),
+            *REPORT_OUTPUTS.values(), *DSMB_OUTPUTS]
+
+
+def caption(name):
+    """The caption file ``workflow/report/<name>.rst`` of an output marked for the report."""
+    return str(CAPTIONS / f"{name}.rst")
 
 
 # Figures of the analysis report (workflow/rules/figures.smk).
 FIGURES = f"{RESULTS}/figures"
-# Endpoints drawn as spaghetti plots and waterfalls; endpoints on the forest plot.
-TRAJECTORY_PARAMS = ("INOSENS", "SIXMWD")
-FOREST_PARAMS = ("INOSENS", "CIMAINT", "HRSLOPE", "SIXMWD", "LCRP", "LNTPROBNP", "KCCQ", "NYHA", "LVEF", "VISMAINT")
+
+
+def _figure(kind, paramcd=None):
+    """One figure's outputs: the PNG (marked for the report) and its SVG twin (``<name>_svg``)."""
+    stem = figure_stem(kind, paramcd)
+    return {stem: report(f"{FIGURES}/{stem}.png", caption=caption(kind), category="Figures"),
+            f"{stem}_svg": f"{FIGURES}/{stem}.svg"}
 
 
 def subject_figure_outputs():
     """Figures drawn from ADaM alone (flow, dose-response): they need not wait for the ARD."""
-    return {
-        "flow": report(f"{FIGURES}/flow.png", caption="../report/flow.rst", category="Figures"),
-        "dose_response": report(f"{FIGURES}/dose_response.png", caption="../report/dose_response.rst",
-                                category="Figures"),
-    }
+    return {name: path for kind in SUBJECT_FIGURES for name, path in _figure(kind).items()}
 
 
 def result_figure_outputs():
-    """Figures that show results from the ARD (forest, spaghetti means, waterfalls)."""
-    outputs = {"forest": report(f"{FIGURES}/forest.png", caption="../report/forest.rst", category="Figures")}
-    for paramcd in TRAJECTORY_PARAMS:
-        outputs[f"spaghetti_{paramcd}"] = report(f"{FIGURES}/spaghetti_{paramcd}.png",
-                                                 caption="../report/spaghetti.rst", category="Figures")
-        outputs[f"waterfall_{paramcd}"] = report(f"{FIGURES}/waterfall_{paramcd}.png",
-                                                 caption="../report/waterfall.rst", category="Figures")
+    """Figures that show results from the ARD: the forest plot, and spaghetti and waterfall plots of each
+    endpoint with the role ``trajectory``."""
+    outputs = {name: path for kind in RESULT_FIGURES for name, path in _figure(kind).items()}
+    for endpoint in STUDY.with_role("trajectory"):
+        for kind in ENDPOINT_FIGURES:
+            outputs.update(_figure(kind, endpoint.paramcd))
     return outputs
 
 
 def figure_outputs():
-    """Every figure output by name (PNG; an SVG twin is written beside each), marked for `snakemake --report`."""
+    """Every figure file (PNG and SVG) by name, the PNGs marked for `snakemake --report`."""
     return {**subject_figure_outputs(), **result_figure_outputs()}
 
 
 # Power of the next trial (workflow/rules/power.smk): one job per scenario.
 POWER_SCENARIOS = {scenario.name: scenario for scenario in power_scenarios(config["next_trial"])}
+
+
+def power_figure_outputs():
+    """The power curves (PNG, marked for the report, and its SVG twin), drawn by the gather job."""
+    return _figure("power")
 
 
 def power_scenario_files():

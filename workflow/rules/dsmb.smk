@@ -1,8 +1,8 @@
-# The DSMB open-session safety report (SPEC section 6): clean and ADaM tables at the
-# data cut-off -> reports/dsmb.qmd -> PDF and HTML. The cut-off (without one, the
-# export's date), the stopping rules and the study metadata it shows are params, so
-# changing them re-renders only this report.
-from aidheart.safety.settings import report_metadata, report_parameters, source_files
+# The DSMB open-session safety report: ADaM datasets (and the clean tables of the
+# forms it counts as received) at the data cut-off -> reports/dsmb.qmd -> PDF and
+# HTML. The cut-off (without one, the export's date), the stopping rules and the
+# study metadata it shows are params, so changing them re-renders only this report.
+from aidheart.dsmb import report_metadata, report_parameters, source_files
 
 DSMB_OUTPUTS = [f"{RESULTS}/reports/dsmb.pdf", f"{RESULTS}/reports/dsmb.html"]
 
@@ -11,8 +11,6 @@ rule render_dsmb:
     input:
         source_files(workflow.basedir),
         qmd=str(Path(workflow.basedir) / "reports" / "dsmb.qmd"),
-        subjects=f"{CLEAN}/subjects.csv",
-        completion=f"{CLEAN}/completion.csv",
         visits=f"{CLEAN}/visits.csv",
         labs=f"{CLEAN}/labs.csv",
         clinical=f"{CLEAN}/clinical.csv",
@@ -23,8 +21,8 @@ rule render_dsmb:
         adae=f"{ADAM}/adae.csv",
         adlb=f"{ADAM}/adlb.csv",
     output:
-        pdf=report(DSMB_OUTPUTS[0], caption="../report/dsmb.rst", category="Reports"),
-        html=report(DSMB_OUTPUTS[1], caption="../report/dsmb.rst", category="Reports"),
+        pdf=report(DSMB_OUTPUTS[0], caption=caption("dsmb"), category="Reports"),
+        html=report(DSMB_OUTPUTS[1], caption=caption("dsmb"), category="Reports"),
     log:
         f"{LOGS}/reports/dsmb.log",
     benchmark:

@@ -14,7 +14,7 @@ rule figures_subjects:
     benchmark:
         f"{LOGS}/benchmarks/figures_subjects.tsv"
     params:
-        visits=config["visits"],
+        study=STUDY_CONFIG,
     conda:
         "../envs/report.yaml"
     script:
@@ -33,11 +33,7 @@ rule figures_results:
     benchmark:
         f"{LOGS}/benchmarks/figures_results.tsv"
     params:
-        visits=config["visits"],
-        primary_visit=config["primary_visit"],
-        responder_threshold=config["analysis"]["responder_threshold_6mwd"],
-        trajectory_params=TRAJECTORY_PARAMS,
-        forest_params=FOREST_PARAMS,
+        study=STUDY_CONFIG,
     priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/report.yaml"

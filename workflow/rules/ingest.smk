@@ -1,6 +1,11 @@
 # Ingest: one light job per monitor session (or hash shard of sessions); the
 # job imports only the standard library, so 80 sessions stay cheap.
 
+# On a cluster they run on the submit host: each takes well under a second, and a job on
+# a cluster node would first spend seconds starting Snakemake.
+localrules:
+    monitor_session,
+
 
 rule monitor_session:
     input:

@@ -1,6 +1,6 @@
 # Power of the next trial: the pilot's generating model of each endpoint, one job per
-# scenario (endpoint x subjects per arm x effect; grouped into larger cluster jobs by
-# the slurm profile's group-components), one job gathering the power table and curves.
+# scenario (endpoint x subjects per arm x effect; on a cluster the slurm profile groups
+# them into a few larger jobs), one job gathering the power table and curves.
 rule power_models:
     input:
         adsl=f"{ADAM}/adsl.csv",
@@ -10,9 +10,8 @@ rule power_models:
     log:
         f"{LOGS}/power/generating_models.log",
     params:
-        visits=[visit["avisit"] for visit in config["visits"][1:]],
+        study=STUDY_CONFIG,
         next_trial=config["next_trial"],
-        mcid=config["analysis"]["responder_threshold_6mwd"],
     conda:
         "../envs/stats.yaml"
     script:
@@ -32,8 +31,6 @@ rule power_scenario:
         f"{LOGS}/benchmarks/power/{{scenario}}.tsv"
     params:
         scenario=power_scenario_setting,
-    group:
-        "power"
     conda:
         "../envs/stats.yaml"
     script:
@@ -45,11 +42,12 @@ rule power_gather:
         models=f"{POWER}/generating_models.json",
         scenarios=power_scenario_files(),
     output:
+        **power_figure_outputs(),
         table=f"{POWER}/power.csv",
-        figure=report(f"{FIGURES}/power.png", caption="../report/power.rst", category="Figures"),
     log:
         f"{LOGS}/power/power.log",
     params:
+        study=STUDY_CONFIG,
         alpha=config["next_trial"]["alpha"],
     conda:
         "../envs/report.yaml"

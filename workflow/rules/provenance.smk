@@ -1,6 +1,12 @@
 # Provenance: what the results were computed from (for the reproducibility appendix).
 from aidheart.provenance import git_state
 
+# Light bookkeeping (hash the inputs, note the code revision): on a cluster these run on
+# the submit host instead of waiting for an allocation.
+localrules:
+    input_manifest,
+    run_info,
+
 
 rule input_manifest:
     input:

@@ -1,26 +1,27 @@
 # Reports: the analysis and data-quality reports, rendered from reports/*.qmd by quarto when
 # it is on PATH (or config renderer: quarto), else by the built-in renderer (aidheart.render).
-# Every input a report reads is a named input, so Snakemake re-renders when it changes.
+# Every file a report reads is an input (the figures it shows from the folder it is given), so
+# Snakemake re-renders when one changes.
 
 # The report sources live with the workflow (not in the working directory, which may be elsewhere).
 REPORT_SOURCES = Path(workflow.basedir) / "reports"
 # The rendered reports, marked for `snakemake --report`.
 REPORT_OUTPUTS = {
-    "analysis_html": report(f"{REPORTS}/analysis.html", caption="../report/analysis.rst", category="Reports"),
-    "analysis_pdf": report(f"{REPORTS}/analysis.pdf", caption="../report/analysis.rst", category="Reports"),
-    "data_quality_html": report(f"{REPORTS}/data_quality.html", caption="../report/data_quality.rst",
+    "analysis_html": report(f"{REPORTS}/analysis.html", caption=caption("analysis"), category="Reports"),
+    "analysis_pdf": report(f"{REPORTS}/analysis.pdf", caption=caption("analysis"), category="Reports"),
+    "data_quality_html": report(f"{REPORTS}/data_quality.html", caption=caption("data_quality"),
                                 category="Reports"),
-    "data_quality_pdf": report(f"{REPORTS}/data_quality.pdf", caption="../report/data_quality.rst",
+    "data_quality_pdf": report(f"{REPORTS}/data_quality.pdf", caption=caption("data_quality"),
                                category="Reports"),
 }
-# The figure files of the analysis report, as named inputs fig_<name> (PNG).
-FIGURE_INPUTS = {f"fig_{name}": path for name, path in figure_outputs().items()}
 
 
 rule render_analysis:
     input:
         f"{REPORT_SOURCES}/_setup.qmd",
         f"{REPORT_SOURCES}/_quarto.yml",
+        figure_outputs().values(),
+        power_figure_outputs().values(),
         qmd=f"{REPORT_SOURCES}/analysis.qmd",
         ard=f"{STATS}/ard.csv",
         adsl=f"{ADAM}/adsl.csv",
@@ -31,8 +32,6 @@ rule render_analysis:
         run_info=f"{RESULTS}/provenance/run_info.json",
         power=f"{POWER}/power.csv",
         power_models=f"{POWER}/generating_models.json",
-        fig_power=f"{FIGURES}/power.png",
-        **FIGURE_INPUTS,
     output:
         html=REPORT_OUTPUTS["analysis_html"],
         pdf=REPORT_OUTPUTS["analysis_pdf"],
@@ -41,12 +40,8 @@ rule render_analysis:
     benchmark:
         f"{LOGS}/benchmarks/render_analysis.tsv"
     params:
-        parameters={
-            "cutoff_date": config["cutoff_date"],
-            "primary_visit": config["primary_visit"],
-            "mcid_6mwd": config["analysis"]["responder_threshold_6mwd"],
-            "next_trial_arms": config["next_trial"]["arms"],
-        },
+        parameters={"cutoff_date": config["cutoff_date"], "figures": FIGURES, "config": STUDY_CONFIG,
+                    "next_trial_arms": config["next_trial"]["arms"]},
         renderer=config["renderer"],
     priority: CRITICAL_PATH_PRIORITY
     conda:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -11,34 +11,26 @@ from aidheart.analysis.efficacy import analyse_endpoint
 from aidheart.analysis.feasibility import analyse_feasibility
 from aidheart.analysis.next_trial import size_next_trial
 from aidheart.analysis.responders import analyse_responders
-from aidheart.stats.ard import ARD_COLUMNS
-from aidheart.stats.long_table import DEFAULT_METHODS
+from aidheart.stats.ard import ARD_COLUMNS, COUNT_COLUMNS
+from aidheart.study import Study
 
-#: The endpoint whose change defines a responder, and the analysis set of the responder,
-#: sizing and feasibility analyses.
-RESPONDER_PARAMCD = "SIXMWD"
+#: The analysis set of the responder, sizing and feasibility analyses.
 PRIMARY_SET = "EFF"
-#: Parameters whose completion at the primary visit measures assessment feasibility.
-ASSESSED_PARAMS = ("INOSENS", "SIXMWD")
 
 
-def build_ard(adsl: pd.DataFrame, adeff: pd.DataFrame, *, endpoints: Sequence[Mapping], visits: Sequence[Mapping],
-              primary_visit: str, analysis: Mapping, sizing: Mapping, accrual_start: str,
-              adherence_min_pct: float) -> pd.DataFrame:
+def build_ard(adsl: pd.DataFrame, adeff: pd.DataFrame, *, study: Study, analysis: Mapping, sizing: Mapping,
+              accrual_start: str, adherence_min_pct: float) -> pd.DataFrame:
     """Run the analysis plan on ADSL and ADEFF.
 
     Parameters
     ----------
     adsl, adeff : DataFrame
         The subject-level and efficacy BDS datasets.
-    endpoints : sequence of mapping
-        Config ``endpoints``: ``paramcd``, ``sets``, optional ``methods``.
-    visits : sequence of mapping
-        Config ``visits`` (the first is baseline; ``avisit`` labels in order).
-    primary_visit : str
-        The visit of the responder analysis, the sizing and the assessment completion.
+    study : Study
+        The schedule (baseline, post-baseline and primary visits) and the endpoints
+        (their analysis sets, methods, roles, MCID and sizing effects).
     analysis, sizing : mapping
-        Config ``analysis`` (seed, bootstrap resamples, responder threshold) and ``sizing``.
+        Config ``analysis`` (seed, bootstrap resamples) and ``sizing`` (powers, alpha).
     accrual_start : str
         ``YYYY-MM``, first month of accrual.
     adherence_min_pct : float
@@ -48,24 +40,28 @@ def build_ard(adsl: pd.DataFrame, adeff: pd.DataFrame, *, endpoints: Sequence[Ma
     -------
     DataFrame
         The ARD (:data:`aidheart.stats.ard.ARD_COLUMNS`): for each endpoint and set in
-        config order the mean and CI at each visit, the paired analyses by visit, LMM and MMRM; then the responder
-        analysis, the next-trial sizing per endpoint with effect sizes, and feasibility.
+        configuration order the mean and CI at each visit, the paired analyses by visit,
+        LMM and MMRM; then the responder analysis of each ``responder`` endpoint, the
+        next-trial sizing of each endpoint with ``sizing_effects``, and feasibility
+        (completion of the ``assessed`` endpoints at the primary visit).
     """
-    post_visits = [visit["avisit"] for visit in visits[1:]]
+    schedule = study.schedule
     frames = []
-    for endpoint in endpoints:
-        for set_id in endpoint["sets"]:
-            frames.append(describe_visits(adsl, adeff, endpoint["paramcd"], set_id, post_baseline_visits=post_visits))
-            frames.append(analyse_endpoint(adsl, adeff, endpoint["paramcd"], set_id, post_baseline_visits=post_visits,
-                                           seed=analysis["seed"], resamples=analysis["bootstrap_resamples"],
-                                           methods=endpoint.get("methods", DEFAULT_METHODS)))
-    frames.append(analyse_responders(adsl, adeff, RESPONDER_PARAMCD, PRIMARY_SET, visit=primary_visit,
-                                     threshold=analysis["responder_threshold_6mwd"]))
-    for paramcd, effect_sizes in sizing["effect_sizes"].items():
-        frames.append(size_next_trial(adsl, adeff, paramcd, PRIMARY_SET, visit=primary_visit,
-                                      effect_sizes=effect_sizes, powers=sizing["power"], alpha=sizing["alpha"]))
+    for endpoint in study.endpoints:
+        for set_id in endpoint.sets:
+            frames.append(describe_visits(adsl, adeff, endpoint.paramcd, set_id, schedule=schedule))
+            frames.append(analyse_endpoint(adsl, adeff, endpoint, set_id, schedule=schedule, seed=analysis["seed"],
+                                           resamples=analysis["bootstrap_resamples"]))
+    for endpoint in study.with_role("responder"):
+        frames.append(analyse_responders(adsl, adeff, endpoint, PRIMARY_SET, schedule=schedule))
+    for endpoint in study.endpoints:
+        if endpoint.sizing_effects:
+            frames.append(size_next_trial(adsl, adeff, endpoint, PRIMARY_SET, schedule=schedule,
+                                          powers=sizing["power"], alpha=sizing["alpha"]))
+    assessed = [endpoint.paramcd for endpoint in study.with_role("assessed")]
     frames.append(analyse_feasibility(adsl, adeff, accrual_start=accrual_start, adherence_min_pct=adherence_min_pct,
-                                      assessment_visit=primary_visit, assessed_params=ASSESSED_PARAMS))
+                                      assessment_visit=schedule.primary.avisit, assessed_params=assessed))
     ard = pd.concat(frames, ignore_index=True)
     ard["visit"] = ard["visit"].fillna("")
+    ard = ard.astype({column: "Int64" for column in COUNT_COLUMNS})
     return ard.loc[:, list(ARD_COLUMNS)]

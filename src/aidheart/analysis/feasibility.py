@@ -13,6 +13,12 @@ def _yes(column: pd.Series) -> pd.Series:
     return (column == "Y").fillna(False)
 
 
+def _proportion(count: int, total: int, term: str, population: str) -> pd.DataFrame:
+    """``count / total`` with its exact CI, the count and denominator kept as columns."""
+    return clopper_pearson(count, total, method="clopper_pearson", term=term).assign(
+        population=population, count=count, denominator=float(total))
+
+
 def accrual_months(first_month: str, consent_months: pd.Series) -> int:
     """Months of accrual from ``first_month`` (``YYYY-MM``) through the latest consent month, inclusive.
 
@@ -31,11 +37,12 @@ def analyse_feasibility(adsl: pd.DataFrame, bds: pd.DataFrame, *, accrual_start:
     Returns
     -------
     DataFrame
-        Rows, each with its exact 95 % CI:
+        Rows, each with its exact 95 % CI and its ``count`` and ``denominator``:
 
         * ``enrolled_of_screened`` (population ``SCREENED``): enrolled / screened (Clopper–Pearson);
         * ``enrolment_rate`` (``ENRL``): enrolled subjects per month of accrual, from
-          ``accrual_start`` through the latest consent month (exact Poisson CI);
+          ``accrual_start`` through the latest consent month (exact Poisson CI; ``count``
+          the enrolled, ``denominator`` the months);
         * ``retention`` (``SAF``): completers / treated;
         * ``adherent`` (``SAF``): subjects with adherence >= ``adherence_min_pct`` / treated;
         * ``assessed_<PARAMCD>`` (``COMPL``): completers with a value of the parameter at
@@ -51,21 +58,19 @@ def analyse_feasibility(adsl: pd.DataFrame, bds: pd.DataFrame, *, accrual_start:
     treated = _yes(adsl["SAFFL"])
     completers = _yes(adsl["COMPLFL"])
     adherent = treated & (adsl["ADHPCT"] >= adherence_min_pct).fillna(False)
+    months = accrual_months(accrual_start, adsl["RFICMON"])
     frames = [
-        clopper_pearson(enrolled, screened, method="clopper_pearson", term="enrolled_of_screened")
-        .assign(population="SCREENED"),
-        poisson_rate_ci(enrolled, accrual_months(accrual_start, adsl["RFICMON"]), method="poisson_rate",
-                        term="enrolment_rate").assign(population="ENRL"),
-        clopper_pearson(int((treated & completers).sum()), int(treated.sum()), method="clopper_pearson",
-                        term="retention").assign(population="SAF"),
-        clopper_pearson(int(adherent.sum()), int(treated.sum()), method="clopper_pearson",
-                        term="adherent").assign(population="SAF"),
+        _proportion(enrolled, screened, "enrolled_of_screened", "SCREENED"),
+        poisson_rate_ci(enrolled, months, method="poisson_rate", term="enrolment_rate").assign(
+            population="ENRL", count=enrolled, denominator=float(months)),
+        _proportion(int((treated & completers).sum()), int(treated.sum()), "retention", "SAF"),
+        _proportion(int(adherent.sum()), int(treated.sum()), "adherent", "SAF"),
     ]
     completer_ids = set(adsl.loc[completers, "USUBJID"])
     for paramcd in assessed_params:
         at_visit = bds[(bds["PARAMCD"] == paramcd) & (bds["AVISIT"] == assessment_visit)
                        & _yes(bds["ANL01FL"]) & bds["AVAL"].notna()]
         assessed = len(completer_ids & set(at_visit["USUBJID"]))
-        frames.append(clopper_pearson(assessed, len(completer_ids), method="clopper_pearson",
-                                      term=f"assessed_{paramcd}").assign(population="COMPL", visit=assessment_visit))
+        frames.append(_proportion(assessed, len(completer_ids), f"assessed_{paramcd}", "COMPL")
+                      .assign(visit=assessment_visit))
     return pd.concat(frames, ignore_index=True).assign(paramcd=PARAMCD)

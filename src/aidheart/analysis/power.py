@@ -1,6 +1,6 @@
 """The pilot's generating models for the next trial's power simulation, from ADSL and ADEFF.
 
-For each endpoint of config ``next_trial``, the efficacy set's observed records
+For each endpoint of config ``next_trial``, the efficacy set's records
 (:func:`aidheart.analysis.analysis_sets.select_records`, set ``EFF``) at baseline and
 at the scheduled visits where the pilot measured the endpoint are fitted by the MMRM
 ``AVAL ~ AVISIT + us(AVISIT | USUBJID)`` (REML, all available data): its visit means
@@ -20,13 +20,14 @@ import math
 import numpy as np
 import pandas as pd
 
-from aidheart.analysis.analysis_sets import BASELINE_VISIT, select_records
-from aidheart.analysis.build import PRIMARY_SET, RESPONDER_PARAMCD
+from aidheart.analysis.analysis_sets import select_records
+from aidheart.analysis.build import PRIMARY_SET
 from aidheart.analysis.power_plan import effect_label
 from aidheart.stats.mmrm_model import fit_formula
-from aidheart.stats.sizing import two_sample_power
 from aidheart.stats.power_summary import summarise_replicates
+from aidheart.stats.sizing import two_sample_power
 from aidheart.stats.trial_power import GeneratingModel
+from aidheart.study import Endpoint, Schedule, Study
 
 GENERATING_FORMULA = "AVAL ~ AVISIT + us(AVISIT | USUBJID)"
 
@@ -35,9 +36,9 @@ class PowerSetupError(ValueError):
     """The configuration and the pilot data cannot make a generating model; one line says why."""
 
 
-def pilot_retention(records: pd.DataFrame, visits: list[str]) -> np.ndarray:
-    """Share of subjects with a baseline record whose last record is at or after each of ``visits``."""
-    subjects = records.loc[records["AVISIT"] == BASELINE_VISIT, "USUBJID"].unique()
+def pilot_retention(records: pd.DataFrame, visits: list[str], *, baseline: str) -> np.ndarray:
+    """Share of subjects with a ``baseline`` record whose last record is at or after each of ``visits``."""
+    subjects = records.loc[records["AVISIT"] == baseline, "USUBJID"].unique()
     position = {visit: k for k, visit in enumerate(visits)}
     post = records.loc[records["USUBJID"].isin(subjects) & records["AVISIT"].isin(visits)]
     last = post["AVISIT"].map(position).groupby(post["USUBJID"]).max().reindex(subjects, fill_value=-1)
@@ -52,27 +53,27 @@ def _per_visit(setting: dict, visits: list[str], key: str, paramcd: str) -> np.n
     return np.array([float(setting[visit]) for visit in visits])
 
 
-def generating_model(adsl: pd.DataFrame, adeff: pd.DataFrame, paramcd: str, *, visits: list[str],
+def generating_model(adsl: pd.DataFrame, adeff: pd.DataFrame, endpoint: Endpoint, *, schedule: Schedule,
                      next_trial: dict) -> tuple[GeneratingModel, dict]:
-    """The generating model of ``paramcd`` and what it was made from.
+    """The generating model of ``endpoint`` and what it was made from.
 
     Parameters
     ----------
     adsl, adeff : DataFrame
         The subject-level and efficacy datasets.
-    paramcd : str
-        The endpoint.
-    visits : list of str
-        The scheduled post-baseline visits (config ``visits`` after baseline), in order.
+    endpoint : Endpoint
+        The endpoint simulated.
+    schedule : Schedule
+        The visit schedule (baseline and the scheduled post-baseline visits).
     next_trial : dict
         Config ``next_trial`` (primary visit, effect shape, retention).
 
     Returns
     -------
     (GeneratingModel, dict)
-        The model over the visits where the pilot has ``paramcd``, and ``baseline_visit``,
-        ``visit_means`` (baseline first), ``pilot_change`` (fitted mean at the primary visit minus
-        baseline), ``n_subjects``, ``retention_source`` (``pilot`` or ``config``).
+        The model over the visits where the pilot has the endpoint, and ``baseline_visit``,
+        ``visit_means`` (baseline first), ``pilot_change`` (fitted mean at the primary visit
+        minus baseline), ``n_subjects``, ``retention_source`` (``pilot`` or ``config``).
 
     Raises
     ------
@@ -80,58 +81,57 @@ def generating_model(adsl: pd.DataFrame, adeff: pd.DataFrame, paramcd: str, *, v
         The primary visit without data, a visit missing from the effect shape or the
         retention, or a model that cannot be fitted (one line).
     """
-    records = select_records(adsl, adeff, paramcd, PRIMARY_SET, visits)
+    baseline = schedule.baseline.avisit
+    visits = [visit.avisit for visit in schedule.post_baseline]
+    paramcd = endpoint.paramcd
+    records = select_records(adsl, adeff, paramcd, PRIMARY_SET, baseline=baseline, visits=visits)
     measured = [visit for visit in visits if (records["AVISIT"] == visit).any()]
     primary = next_trial["primary_visit"]
     if primary not in measured:
         raise PowerSetupError(f"config key 'next_trial.primary_visit': the pilot has no {paramcd} at {primary!r}")
     try:
-        model = fit_formula(records, GENERATING_FORMULA, visit_order=[BASELINE_VISIT, *measured])
+        model = fit_formula(records, GENERATING_FORMULA, visit_order=[baseline, *measured])
     except ValueError as error:
         raise PowerSetupError(f"generating model of {paramcd} ({GENERATING_FORMULA}): {error}") from None
     coefficient = dict(zip(model.design.columns, model.fit.beta))
-    baseline = coefficient["(Intercept)"]  # treatment contrasts: the intercept is baseline's mean
-    means = np.array([baseline] + [baseline + coefficient[f"AVISIT={visit}"] for visit in measured])
+    intercept = coefficient["(Intercept)"]  # treatment contrasts: the intercept is baseline's mean
+    means = np.array([intercept] + [intercept + coefficient[f"AVISIT={visit}"] for visit in measured])
     retention = next_trial["retention"]
     source = "pilot" if retention == "pilot" else "config"
-    retained = pilot_retention(records, measured) if source == "pilot" else _per_visit(
+    retained = pilot_retention(records, measured, baseline=baseline) if source == "pilot" else _per_visit(
         retention, measured, "retention", paramcd)
     shape = _per_visit(next_trial["effect_shape"], measured, "effect_shape", paramcd)
     j = measured.index(primary)
     generating = GeneratingModel(visits=tuple(measured), mean_baseline=float(means[0]), sigma=model.fit.sigma,
                                  shape=shape, retention=retained, primary=j)
-    info = {"baseline_visit": BASELINE_VISIT, "visit_means": means.tolist(),
+    info = {"baseline_visit": baseline, "visit_means": means.tolist(),
             "pilot_change": float(means[j + 1] - means[0]), "n_subjects": int(model.fit.data.n_subjects),
             "retention_source": source}
     return generating, info
 
 
-def effect_sizes(paramcd: str, effects, *, pilot_change: float, mcid: float) -> dict[str, float]:
+def effect_sizes(endpoint: Endpoint, effects, *, pilot_change: float) -> dict[str, float]:
     """Effect label -> between-arm difference at the primary visit (endpoint units).
 
-    ``zero`` 0, ``pilot`` the pilot's mean change, ``half_pilot`` half of it, ``mcid``
-    config ``analysis.responder_threshold_6mwd`` (the responder endpoint's only), a number itself.
+    ``zero`` 0, ``pilot`` the pilot's mean change, ``half_pilot`` half of it, ``mcid`` the
+    endpoint's MCID (config ``endpoints``), a number itself.
     """
-    values = {}
-    for effect in effects:
-        if effect == "mcid" and paramcd != RESPONDER_PARAMCD:
-            raise PowerSetupError(f"config key 'next_trial.endpoints': effect 'mcid' of {paramcd} — the MCID "
-                                  f"(analysis.responder_threshold_6mwd) is {RESPONDER_PARAMCD}'s")
-        named = {"zero": 0.0, "pilot": pilot_change, "half_pilot": pilot_change / 2, "mcid": float(mcid)}
-        values[effect_label(effect)] = named[effect] if isinstance(effect, str) else float(effect)
-    return values
+    if "mcid" in effects and endpoint.mcid is None:
+        raise PowerSetupError(f"config key 'next_trial.endpoints': effect 'mcid' of {endpoint.paramcd}, which has "
+                              "no mcid in config endpoints")
+    named = {"zero": 0.0, "pilot": pilot_change, "half_pilot": pilot_change / 2, "mcid": endpoint.mcid}
+    return {effect_label(effect): float(named[effect] if isinstance(effect, str) else effect) for effect in effects}
 
 
-def generating_models(adsl: pd.DataFrame, adeff: pd.DataFrame, *, visits: list[str], next_trial: dict,
-                      mcid: float) -> dict[str, dict]:
+def generating_models(adsl: pd.DataFrame, adeff: pd.DataFrame, *, study: Study, next_trial: dict) -> dict[str, dict]:
     """Per endpoint of ``next_trial``: the model record (:meth:`GeneratingModel.to_record`), what it was
     made from (:func:`generating_model`) and its ``effects`` (:func:`effect_sizes`), in config order."""
     out = {}
-    for endpoint in next_trial["endpoints"]:
-        paramcd = endpoint["paramcd"]
-        model, info = generating_model(adsl, adeff, paramcd, visits=visits, next_trial=next_trial)
-        effects = effect_sizes(paramcd, endpoint["effects"], pilot_change=info["pilot_change"], mcid=mcid)
-        out[paramcd] = {**model.to_record(), **info, "residual_sd": model.residual_sd, "effects": effects}
+    for entry in next_trial["endpoints"]:
+        endpoint = study.endpoint(entry["paramcd"])
+        model, info = generating_model(adsl, adeff, endpoint, schedule=study.schedule, next_trial=next_trial)
+        effects = effect_sizes(endpoint, entry["effects"], pilot_change=info["pilot_change"])
+        out[endpoint.paramcd] = {**model.to_record(), **info, "residual_sd": model.residual_sd, "effects": effects}
     return out
 
 
@@ -162,8 +162,9 @@ def power_table(replicates: pd.DataFrame, models: dict[str, dict], *, alpha: flo
         :data:`POWER_COLUMNS`. ``power`` (effect not zero) or ``type_i_error`` (zero
         effect): share of converged replicates with ``p < alpha``, with its Monte Carlo SE;
         ``power_closed_form`` (effect not zero): :func:`closed_form_power`; ``mean_estimate``,
-        ``bias`` (mean minus ``delta``) with its MC SE; ``coverage`` of the 95 % CI with its MC SE; ``not_converged`` replicates, which the
-        rates leave out (:func:`aidheart.stats.power_summary.summarise_replicates`).
+        ``bias`` (mean minus ``delta``) with its MC SE; ``coverage`` of the 95 % CI with its
+        MC SE; ``not_converged`` replicates, which the rates leave out
+        (:func:`aidheart.stats.power_summary.summarise_replicates`).
     """
     rows = []
     for name, group in replicates.groupby("scenario", sort=False):

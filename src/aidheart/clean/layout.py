@@ -11,6 +11,8 @@ Rules
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from aidheart import formats as F
@@ -44,7 +46,7 @@ def forms_present(data: pd.DataFrame, forms: dict[str, list[str]]) -> pd.DataFra
                          for form, columns in forms.items()}, index=data.index)
 
 
-def designated(events: pd.Series, form: str) -> pd.Series:
-    """Is ``form`` designated to each row's event (REDCap's instrument designation)?"""
-    allowed = {event for event, forms in F.EVENT_FORMS.items() if form in forms}
+def designated(events: pd.Series, form: str, event_forms: Mapping[str, Sequence[str]]) -> pd.Series:
+    """Is ``form`` designated to each row's event (REDCap's instrument designation, ``event_forms``)?"""
+    allowed = {event for event, forms in event_forms.items() if form in forms}
     return events.isin(allowed)

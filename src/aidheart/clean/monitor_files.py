@@ -69,11 +69,13 @@ def _duplicates(monitor_sessions: pd.DataFrame, crf_names: dict[str, str]) -> tu
 
 
 def check_monitor_files(crf: pd.DataFrame, monitor_sessions: pd.DataFrame, records: set[str],
-                        excluded_crf: dict[str, str], tolerance_min: float, source: str) -> tuple[list, dict]:
+                        excluded_crf: dict[str, str], tolerance_min: float, source: str,
+                        challenge_events: set[str]) -> tuple[list, dict]:
     """CRF against monitor files; returns (queries, excluded file -> reason).
 
     ``crf`` holds the kept challenge rows (masked); ``excluded_crf`` maps file
-    names of challenge forms excluded for a reason (e.g. after the cut-off) to it.
+    names of challenge forms excluded for a reason (e.g. after the cut-off) to it;
+    ``challenge_events`` are the events the challenge form is designated to.
     """
     crf_files = crf["ch_monitor_file"] if "ch_monitor_file" in crf else pd.Series("", index=crf.index, dtype=str)
     named = {session_key(name): index for name, index in zip(crf_files, crf.index) if name}
@@ -87,7 +89,6 @@ def check_monitor_files(crf: pd.DataFrame, monitor_sessions: pd.DataFrame, recor
                                  "file; the session cannot be analysed", record_id=row["record_id"],
                                  event=row["redcap_event_name"], form=F.FORM_CHALLENGE, field="ch_monitor_file",
                                  value=file_name, source=f"{source}:{row[LINE]}"))
-    challenge_events = {event for event, forms in F.EVENT_FORMS.items() if F.FORM_CHALLENGE in forms}
     dropped = {session_key(name): reason for name, reason in excluded_crf.items()}
     used = monitor_sessions[~monitor_sessions["monitor_file"].isin(set(excluded))]
     starts = _start_problems(used, crf, named, tolerance_min)

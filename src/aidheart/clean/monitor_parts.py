@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from aidheart.clean.study import MonitorParts
+from aidheart.io import read_text_table
 from aidheart.ingest.monitor_checks import READING_COLUMNS, SESSION_COLUMNS
 from aidheart.ingest.queries import QUERY_COLUMNS
 
 
 def _concat(paths, columns) -> pd.DataFrame:
-    frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in sorted(paths)]
+    frames = [read_text_table(path) for path in sorted(paths)]
     frames = [frame for frame in frames if len(frame)]
     if not frames:
         return pd.DataFrame({column: pd.Series(dtype=str) for column in columns})

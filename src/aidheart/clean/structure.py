@@ -3,8 +3,9 @@
 Rules (each returns queries; excluded rows are returned with their reason)
 -----------------------------------------------------------------------
 - ``missing_record_id`` (error): empty ``record_id``; row excluded.
-- ``unknown_event`` (error): an event name the project does not define
-  (:data:`aidheart.formats.EVENTS`); row excluded.
+- ``unknown_event`` (error): an event name the project does not define (the
+  scheduled visits of the configuration and the project's other events,
+  :attr:`aidheart.clean.settings.CleanSettings.event_forms`); row excluded.
 - ``invalid_repeat_instance`` (error): a repeating instrument that is not
   repeating, an instance that is not a positive whole number, or repeat
   columns filled on a non-repeating row; row excluded.
@@ -16,13 +17,16 @@ Rules (each returns queries; excluded rows are returned with their reason)
 - ``no_enrollment_record`` (error): a record with no enrollment (screening) row
   has no reference date; all its rows excluded.
 - ``form_not_designated`` (error): data of a form on an event the form is not
-  designated to; that form's values in the row are excluded.
+  designated to (a visit's ``forms`` in the configuration); that form's values in
+  the row are excluded.
 - ``unknown_field`` (warning): a column the dictionary does not define (and not
   a key, checkbox or ``<form>_complete`` column); the column is dropped.
 - ``invalid_complete_code`` (warning): ``<form>_complete`` not 0, 1 or 2.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -40,12 +44,12 @@ def _row_query(row: pd.Series, source: str, rule: str, severity: str, message: s
                  field=field, instance=row["redcap_repeat_instance"], value=value, source=f"{source}:{row[LINE]}")
 
 
-def check_keys(data: pd.DataFrame, source: str) -> tuple[list[dict], dict[int, str]]:
-    """Record id, event and repeat columns; returns (queries, excluded row -> rule)."""
+def check_keys(data: pd.DataFrame, source: str, events: Sequence[str]) -> tuple[list[dict], dict[int, str]]:
+    """Record id, event (one of ``events``) and repeat columns; returns (queries, excluded row -> rule)."""
     instrument, instance = data["redcap_repeat_instrument"], data["redcap_repeat_instance"]
     good_instance = instance.str.fullmatch(r"[1-9]\d*").fillna(False).astype(bool)
     no_id = data["record_id"].eq("")
-    bad_event = ~no_id & ~data["redcap_event_name"].isin(F.EVENTS)
+    bad_event = ~no_id & ~data["redcap_event_name"].isin(list(events))
     bad_repeat = ~no_id & ~bad_event & instrument.ne("") & (~instrument.isin(F.REPEATING_FORMS) | ~good_instance)
     stray = ~no_id & ~bad_event & instrument.eq("") & instance.ne("")
     queries, excluded = [], {}
@@ -114,12 +118,13 @@ def check_enrollment(data: pd.DataFrame, source: str) -> tuple[list[dict], dict[
     return queries, {index: "no_enrollment_record" for index in orphan.index}
 
 
-def check_designation(data: pd.DataFrame, present: pd.DataFrame, source: str) -> tuple[list[dict], set]:
-    """Form data on events it is not designated to; returns (queries, excluded (row, form))."""
+def check_designation(data: pd.DataFrame, present: pd.DataFrame, source: str,
+                      event_forms: Mapping[str, Sequence[str]]) -> tuple[list[dict], set]:
+    """Form data on events it is not designated to (``event_forms``); returns (queries, excluded (row, form))."""
     queries, excluded = [], set()
     repeating = data["redcap_repeat_instrument"]
     for form in present.columns:
-        allowed = designated(data["redcap_event_name"], form)
+        allowed = designated(data["redcap_event_name"], form, event_forms)
         if form in F.REPEATING_FORMS:
             allowed &= repeating.eq(form)
         else:

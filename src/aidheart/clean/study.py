@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -122,7 +123,8 @@ def _monitor(data, ledger, monitor: MonitorParts, settings, source) -> tuple[pd.
     dropped = {files[i]: reason for (i, form), reason in ledger.reason.items() if form == F.FORM_CHALLENGE and reason}
     records = set(_kept(data, ledger, F.FORM_ENROLLMENT)["record_id"])
     tolerance = settings.monitor_start_tolerance_min
-    queries, excluded = monitor_files.check_monitor_files(crf, monitor.sessions, records, dropped, tolerance, source)
+    queries, excluded = monitor_files.check_monitor_files(crf, monitor.sessions, records, dropped, tolerance, source,
+                                                          settings.events_with_form(F.FORM_CHALLENGE))
     readings = monitor.readings[~monitor.readings["monitor_file"].isin(set(excluded))].reset_index(drop=True)
     queries += monitor_files.readings_after_end(crf, readings, tolerance)
     for _, session in monitor.sessions.iterrows():
@@ -187,7 +189,7 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     present = forms_present(data, forms)
     ledger = Ledger(present, source)
     queries += unknown_q + structure.check_complete_codes(data, forms, source)
-    for check in (structure.check_keys, structure.check_duplicates):
+    for check in (partial(structure.check_keys, events=tuple(settings.event_forms)), structure.check_duplicates):
         found, excluded = check(data.drop(index=[i for (i, _), r in ledger.reason.items() if r]), source)
         queries += found
         ledger.exclude_rows(excluded)
@@ -195,7 +197,7 @@ def clean_study(export_path, dictionary_path, monitor: MonitorParts, settings: C
     found, excluded = structure.check_enrollment(usable, source)
     queries += found + structure.check_repeat_gaps(usable, source)
     ledger.exclude_rows(excluded)
-    found, wrong = structure.check_designation(usable, present.loc[usable.index], source)
+    found, wrong = structure.check_designation(usable, present.loc[usable.index], source, settings.event_forms)
     queries += found
     ledger.exclude(wrong, "form_not_designated")
 

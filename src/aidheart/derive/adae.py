@@ -1,4 +1,4 @@
-"""ADAE: adverse events with the treatment-emergent flag (SPEC section 4)."""
+"""ADAE: adverse events with the treatment-emergent flag and the analysis relationship."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import numpy as np
 import pandas as pd
 
 from aidheart.derive.checks import assert_has_columns
-from aidheart.derive.identifiers import derive_vars_usubjid
+from aidheart.derive.identifiers import derive_vars_merged_adsl
+from aidheart.derive.records import source_sequence
+from aidheart.derive.variables import ADAE
 
-#: Relatedness labels counted as related to study drug (ARELFL = "Y").
+#: Relatedness labels counted as related to study drug (AREL = "RELATED").
 RELATED = ("Possibly related", "Probably related", "Definitely related")
+#: Analysis relationship (AREL) values.
+AREL_RELATED, AREL_NOT_RELATED = "RELATED", "NOT RELATED"
 #: Clean ``adverse_events`` column -> ADAE variable.
 AE_VARS = {
-    "record_id": "SUBJID",
+    "record_id": "record_id",
     "instance": "AESEQ",
     "ae_term": "AETERM",
     "body_system": "AEBODSYS",
@@ -26,8 +30,10 @@ AE_VARS = {
     "action": "AEACN",
     "outcome": "AEOUT",
 }
+#: ADSL variables every AE record carries.
+SUBJECT_VARS = {"TRTA": "TRT01A", "TRTSDY": "TRTSDY", "TRTEDY": "TRTEDY", "SAFFL": "SAFFL"}
 #: Study-day variables (integers; missing where unknown).
-STUDY_DAYS = ("ASTDY", "AENDY", "TRTSDT", "TRTEDT")
+STUDY_DAYS = ("ASTDY", "AENDY", "TRTSDY", "TRTEDY")
 
 
 def compute_grade(grade: pd.Series) -> pd.Series:
@@ -36,38 +42,47 @@ def compute_grade(grade: pd.Series) -> pd.Series:
 
 
 def derive_var_trtemfl(dataset: pd.DataFrame, window_days: int, start: str = "ASTDY", end: str = "AENDY",
-                       trtsdt: str = "TRTSDT", trtedt: str = "TRTEDT") -> pd.DataFrame:
+                       trtsdy: str = "TRTSDY", trtedy: str = "TRTEDY") -> pd.DataFrame:
     """Add ``TRTEMFL``: ``"Y"`` for treatment-emergent events, else missing.
 
     Notes
     -----
-    With an onset day: ``TRTSDT <= start <= TRTEDT + window_days`` (no upper
-    bound while ``TRTEDT`` is unknown). With no onset day: treatment-emergent
-    unless the event ended before the first dose (``end < TRTSDT``), the
+    With an onset day: ``TRTSDY <= start <= TRTEDY + window_days`` (no upper
+    bound while ``TRTEDY`` is unknown). With no onset day: treatment-emergent
+    unless the event ended before the first dose (``end < TRTSDY``), the
     conservative reading (as admiral's ``derive_var_trtemfl``). Never for
     subjects not treated.
     """
     onset = dataset[start].astype("Float64")
-    first, last = dataset[trtsdt].astype("Float64"), dataset[trtedt].astype("Float64")
+    first, last = dataset[trtsdy].astype("Float64"), dataset[trtedy].astype("Float64")
     within = (onset >= first) & ((onset <= last + window_days) | last.isna())
     unknown = onset.isna() & first.notna() & ~(dataset[end].astype("Float64") < first).fillna(False)
     emergent = (within.fillna(False) | unknown).to_numpy(dtype=bool)
     return dataset.assign(TRTEMFL=pd.Series(np.where(emergent, "Y", pd.NA), index=dataset.index, dtype="string"))
 
 
-def build_adae(adverse_events: pd.DataFrame, adsl: pd.DataFrame, *, study_id: str,
-               teae_window_days: int) -> pd.DataFrame:
-    """One record per adverse event with ``ATOXGR``, ``ARELFL``, treatment days and ``TRTEMFL``.
+def derive_var_arel(dataset: pd.DataFrame, relatedness: str = "AEREL") -> pd.DataFrame:
+    """Add ``AREL``: ``"RELATED"`` for a relatedness in :data:`RELATED`, else ``"NOT RELATED"``."""
+    related = dataset[relatedness].isin(RELATED).to_numpy()
+    return dataset.assign(AREL=pd.Series(np.where(related, AREL_RELATED, AREL_NOT_RELATED), index=dataset.index))
 
-    ``SRCDOM``/``SRCKEY`` point at the clean ``adverse_events`` row (its instance).
-    Rows keep the order of the clean table.
+
+def build_adae(adverse_events: pd.DataFrame, adsl: pd.DataFrame, *, teae_window_days: int) -> pd.DataFrame:
+    """One record per adverse event with ``AETOXGR``, ``AREL``, treatment days and ``TRTEMFL``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`aidheart.derive.variables.ADAE`; rows in the order of the clean table.
+        ``AEDECOD`` is the verbatim term (the study does not code terms to a
+        dictionary); ``SRCDOM``/``SRCSEQ`` point at the clean ``adverse_events`` row.
     """
     assert_has_columns(adverse_events, [*AE_VARS, "grade"], "adverse_events")
     adae = adverse_events[list(AE_VARS)].rename(columns=AE_VARS)
-    adae = derive_vars_usubjid(adae, study_id, subjid="SUBJID")
-    adae = adae.merge(adsl[["SUBJID", "TRTSDT", "TRTEDT", "SAFFL"]], on="SUBJID", how="left")
+    adae = derive_vars_merged_adsl(adae, adsl, new_vars=SUBJECT_VARS)
     adae = adae.astype({day: "Int64" for day in STUDY_DAYS})
-    adae = adae.assign(ATOXGR=compute_grade(adverse_events["grade"]).to_numpy(),
-                       ARELFL=np.where(adae["AEREL"].isin(RELATED), "Y", "N"))
+    adae = adae.assign(AEDECOD=adae["AETERM"], AETOXGR=compute_grade(adverse_events["grade"]).to_numpy())
+    adae = derive_var_arel(adae)
     adae = derive_var_trtemfl(adae, teae_window_days)
-    return adae.assign(SRCDOM="adverse_events", SRCKEY="instance=" + adae["AESEQ"].astype("string"))
+    adae = adae.assign(SRCDOM="adverse_events", SRCSEQ=source_sequence(adverse_events, adverse_events).to_numpy())
+    return adae[list(ADAE)]

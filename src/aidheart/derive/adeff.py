@@ -1,97 +1,143 @@
-"""ADEFF: the efficacy parameters by visit, one long BDS dataset (SPEC section 4).
+"""ADEFF: the efficacy parameters by visit, one long BDS dataset.
 
-One dataset holds every efficacy parameter so that each endpoint flows through
-the same statistics code; the safety labs are in ADLB
-(:mod:`aidheart.derive.adlb`), the per-step challenge values in ADSTEP.
-``record_id`` and ``event`` are kept after the BDS columns for traceability.
+One dataset holds every endpoint of the configuration so that each flows through the
+same statistics code; the safety labs are in ADLB (:mod:`aidheart.derive.adlb`), the
+per-step challenge values in ADSTEP. Each endpoint's ``source`` names its derivation
+(:data:`DERIVATIONS`); its ``PARAM`` and ``PARAMN`` come from the configuration too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
+from aidheart.derive.baseline import derive_var_pairfl
 from aidheart.derive.bds import derive_vars_bds
-from aidheart.derive.dose_response import derive_param_cimaint, derive_param_slope
+from aidheart.derive.dose_response import derive_param_maintenance, derive_param_slope
 from aidheart.derive.inotrope import derive_param_vismaint
 from aidheart.derive.records import (
     derive_param_findings,
     derive_param_imputed_zero,
     derive_param_log,
-    derive_param_sixmwd,
+    derive_param_walk,
 )
+from aidheart.derive.variables import ADEFF
+from aidheart.study import Endpoint, Study
 
-#: Parameters of the inotrope challenge: PARAMCD -> (PARAM, ADSTEP value).
-CHALLENGE_SLOPES = {
-    "INOSENS": ("Inotrope sensitivity: slope of cardiac index on VIS (L/min/m^2 per VIS unit)", "CISS"),
-    "HRSLOPE": ("Heart-rate slope on VIS (bpm per VIS unit)", "HRSS"),
+#: Study-day column of each clean findings table.
+FINDINGS_DAY = {"labs": "lab_day", "clinical": "clin_day"}
+
+
+@dataclass(frozen=True)
+class EfficacySources:
+    """The tables the efficacy parameters are derived from (clean tables as read; ADSTEP with session keys)."""
+
+    steps: pd.DataFrame
+    walks: pd.DataFrame
+    findings: Mapping[str, pd.DataFrame]
+    inotrope_log: pd.DataFrame
+    end_days: pd.Series
+    study: Study
+    vis_weights: Mapping[str, float]
+    min_distinct_doses: int
+
+
+def subject_end_days(adsl: pd.DataFrame) -> pd.Series:
+    """Last study day on study per enrolled ``SUBJID``: the end-of-study day, else the data cut-off day."""
+    enrolled = adsl[adsl["ENRLFL"] == "Y"]
+    return pd.Series(enrolled["EOSDY"].astype("Float64").fillna(enrolled["DCUTDY"].astype("Float64")).to_numpy(),
+                     index=enrolled["SUBJID"].astype("string").to_numpy())
+
+
+def _slope(endpoint: Endpoint, value: str, sources: EfficacySources) -> pd.DataFrame:
+    return derive_param_slope(sources.steps, value, endpoint.paramcd, endpoint.param, sources.min_distinct_doses)
+
+
+def _maintenance(endpoint: Endpoint, value: str, sources: EfficacySources) -> pd.DataFrame:
+    return derive_param_maintenance(sources.steps, value, endpoint.paramcd, endpoint.param)
+
+
+def _walk(endpoint: Endpoint, _field: str, sources: EfficacySources) -> pd.DataFrame:
+    walks = derive_param_walk(sources.walks, endpoint.paramcd, endpoint.param)
+    imputed = derive_param_imputed_zero(walks, endpoint.paramcd, endpoint.zero_if_not_done)
+    return pd.concat([walks, imputed], ignore_index=True)
+
+
+def _findings(table: str):
+    def derive(endpoint: Endpoint, field: str, sources: EfficacySources) -> pd.DataFrame:
+        return derive_param_findings(sources.findings[table], {field: (endpoint.paramcd, endpoint.param)},
+                                     day=FINDINGS_DAY[table], srcdom=table)
+    return derive
+
+
+def _vismaint(endpoint: Endpoint, _field: str, sources: EfficacySources) -> pd.DataFrame:
+    return derive_param_vismaint(sources.inotrope_log, sources.end_days, sources.study.schedule, sources.vis_weights,
+                                 endpoint.paramcd, endpoint.param)
+
+
+#: Endpoint ``source`` key -> the derivation of its records (``log_of`` is applied afterwards).
+DERIVATIONS = {
+    "challenge_slope": _slope,
+    "challenge_maintenance": _maintenance,
+    "walk": _walk,
+    "labs": _findings("labs"),
+    "clinical": _findings("clinical"),
+    "inotrope_log": _vismaint,
 }
-#: Clean ``labs`` parameters taken: param -> (PARAMCD, PARAM).
-LAB_PARAMS = {
-    "crp": ("CRP", "C-reactive protein (mg/L)"),
-    "ntprobnp": ("NTPROBNP", "NT-proBNP (pg/mL)"),
-}
-#: Log-scale parameters: PARAMCD -> (source PARAMCD, PARAM).
-LOG_PARAMS = {
-    "LCRP": ("CRP", "ln C-reactive protein (ln mg/L)"),
-    "LNTPROBNP": ("NTPROBNP", "ln NT-proBNP (ln pg/mL)"),
-}
-#: Clean ``clinical`` parameters taken: param -> (PARAMCD, PARAM).
-CLINICAL_PARAMS = {
-    "kccq_os": ("KCCQ", "KCCQ overall summary score (0-100)"),
-    "nyha": ("NYHA", "NYHA functional class (1-4)"),
-    "lvef": ("LVEF", "Left-ventricular ejection fraction by echo (%)"),
-}
-#: 6MWD not done for these reasons scores 0 m in an imputed record (sensitivity analysis).
-SIXMWD_ZERO_REASONS = ("Heart-failure symptoms",)
-
-PARAM_ORDER = ("INOSENS", "CIMAINT", "HRSLOPE", "SIXMWD", "CRP", "LCRP", "NTPROBNP", "LNTPROBNP",
-               "KCCQ", "NYHA", "LVEF", "VISMAINT")
 
 
-def subject_end_days(completion: pd.DataFrame, subjects: pd.DataFrame) -> pd.Series:
-    """Last study day on study per enrolled ``record_id``: end-of-study day, else the data cut-off day."""
-    enrolled = subjects.loc[subjects["enrolled"] == "Y", ["record_id", "cutoff_day"]]
-    merged = enrolled.merge(completion[["record_id", "eos_day"]], on="record_id", how="left")
-    return pd.Series(merged["eos_day"].fillna(merged["cutoff_day"]).to_numpy(), index=merged["record_id"])
+def derive_params_endpoints(sources: EfficacySources) -> pd.DataFrame:
+    """The records of every endpoint of the study (before the analysis variables), endpoints in order.
+
+    Notes
+    -----
+    ``challenge_slope`` (``INOSENS``, ``HRSLOPE``): OLS slope of a step value over a
+    session's usable steps (at least ``min_distinct_doses`` distinct VIS);
+    ``challenge_maintenance`` (``CIMAINT``): step 1's value; ``walk`` (``SIXMWD``):
+    distance, and a walk not done for a ``zero_if_not_done`` reason gets an extra
+    record ``AVAL = 0``, ``DTYPE = "ZERO-IMPUTED"`` (in ``ANL02FL``, never ``ANL01FL``);
+    ``labs``/``clinical``: the clean parameter as it is; ``log_of`` (``LCRP``): the
+    natural log of another endpoint's records; ``inotrope_log`` (``VISMAINT``):
+    time-weighted VIS per visit interval.
+    """
+    records: dict[str, pd.DataFrame] = {}
+    for endpoint in sources.study.endpoints:
+        if endpoint.derivation != "log_of":
+            records[endpoint.paramcd] = DERIVATIONS[endpoint.derivation](
+                endpoint, endpoint.source[endpoint.derivation], sources)
+    for endpoint in sources.study.endpoints:
+        if endpoint.derivation == "log_of":
+            records[endpoint.paramcd] = derive_param_log(records[endpoint.source["log_of"]], endpoint.source["log_of"],
+                                                         endpoint.paramcd, endpoint.param)
+    return pd.concat([records[code] for code in sources.study.paramcds], ignore_index=True)
 
 
-def build_adeff(adstep: pd.DataFrame, walks: pd.DataFrame, labs: pd.DataFrame, clinical: pd.DataFrame,
-                inotrope_log: pd.DataFrame, visits_clean: pd.DataFrame, completion: pd.DataFrame,
-                subjects: pd.DataFrame, *, study_id: str, visits: Sequence[dict],
+def with_session_keys(adstep: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """ADSTEP with the clean tables' session keys ``record_id`` (``SUBJID``) and ``event`` (of ``AVISIT``)."""
+    events = {visit.avisit: visit.event for visit in study.schedule.visits}
+    return adstep.assign(record_id=adstep["SUBJID"].astype("string"), event=adstep["AVISIT"].map(events))
+
+
+def build_adeff(adsl: pd.DataFrame, adstep: pd.DataFrame, walks: pd.DataFrame, labs: pd.DataFrame,
+                clinical: pd.DataFrame, inotrope_log: pd.DataFrame, visits_clean: pd.DataFrame, *, study: Study,
                 vis_weights: Mapping[str, float], min_distinct_doses: int) -> pd.DataFrame:
-    """The efficacy BDS dataset from ADSTEP and the clean tables.
+    """The efficacy BDS dataset from ADSL, ADSTEP and the clean tables.
 
     Returns
     -------
     DataFrame
-        :data:`aidheart.derive.bds.BDS_COLUMNS` plus ``ASTDY``/``AENDY`` (the
-        interval of ``VISMAINT``), ``record_id`` and ``event``.
-
-    Notes
-    -----
-    ``INOSENS``/``HRSLOPE``: OLS slope over a session's usable steps (at least
-    ``min_distinct_doses`` distinct VIS); ``CIMAINT``: step 1's steady-state CI.
-    ``SIXMWD``: distance; a walk not done for a reason in
-    :data:`SIXMWD_ZERO_REASONS` gets an extra record ``AVAL = 0``,
-    ``DTYPE = "ZERO-IMPUTED"`` (in ``ANL02FL``, never ``ANL01FL``).
-    ``LCRP``/``LNTPROBNP``: natural log. ``VISMAINT``: time-weighted VIS per visit
-    interval. Baseline, change and flags: :func:`aidheart.derive.bds.derive_vars_bds`.
+        :data:`aidheart.derive.variables.ADEFF`: the BDS variables
+        (:func:`aidheart.derive.bds.derive_vars_bds`), ``ANL03FL`` (the records of a
+        subject and parameter with a baseline and a later value,
+        :func:`aidheart.derive.baseline.derive_var_pairfl`) and ``ASTDY``/``AENDY``
+        (the interval of an ``inotrope_log`` endpoint).
     """
-    slopes = [derive_param_slope(adstep, value, code, label, min_distinct_doses)
-              for code, (label, value) in CHALLENGE_SLOPES.items()]
-    sixmwd = derive_param_sixmwd(walks)
-    labs_records = derive_param_findings(labs, LAB_PARAMS, day="lab_day", srcdom="labs")
-    logs = [derive_param_log(labs_records, source, code, label) for code, (source, label) in LOG_PARAMS.items()]
-    records = pd.concat([
-        *slopes,
-        derive_param_cimaint(adstep),
-        sixmwd,
-        derive_param_imputed_zero(sixmwd, "SIXMWD", SIXMWD_ZERO_REASONS),
-        labs_records,
-        *logs,
-        derive_param_findings(clinical, CLINICAL_PARAMS, day="clin_day", srcdom="clinical"),
-        derive_param_vismaint(inotrope_log, subject_end_days(completion, subjects), visits, vis_weights),
-    ], ignore_index=True)
-    return derive_vars_bds(records, visits_clean, study_id=study_id, visits=visits, param_order=PARAM_ORDER)
+    sources = EfficacySources(steps=with_session_keys(adstep, study), walks=walks,
+                              findings={"labs": labs, "clinical": clinical}, inotrope_log=inotrope_log,
+                              end_days=subject_end_days(adsl), study=study, vis_weights=vis_weights,
+                              min_distinct_doses=min_distinct_doses)
+    records = derive_params_endpoints(sources)
+    bds = derive_vars_bds(records, visits_clean, adsl, schedule=study.schedule, param_order=study.paramcds)
+    return derive_var_pairfl(bds).reindex(columns=list(ADEFF))

@@ -4,32 +4,36 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: PARAMCD -> (ADSL variable, PARAM, source).
+from aidheart.derive.variables import ADEX
+
+#: PARAMCD -> (ADSL variable, PARAM); each value is derived once, in ADSL.
 EXPOSURE_PARAMS = {
-    "TRTDURD": ("TRTDURD", "Exposure duration: last dose day - first dose day + 1 (days)", "completion"),
-    "DOSEXP": ("DOSEXP", "Doses expected (diary)", "drug_diary"),
-    "DOSTKN": ("DOSTKN", "Doses taken (diary)", "drug_diary"),
-    "ADHPCT": ("ADHPCT", "Adherence: doses taken / expected (%)", "drug_diary"),
+    "TRTDURD": ("TRTDURD", "Exposure duration: last dose day - first dose day + 1 (days)"),
+    "DOSEXP": ("DOSEXP", "Doses expected (diary)"),
+    "DOSTKN": ("DOSTKN", "Doses taken (diary)"),
+    "ADHPCT": ("ADHPCT", "Adherence: doses taken / expected (%)"),
 }
 AVISIT = "Overall treatment period"
 
 
 def build_adex(adsl: pd.DataFrame) -> pd.DataFrame:
-    """Exposure parameters of the safety population from ADSL (each derived once, there).
+    """Exposure parameters of the safety population from ADSL.
 
     Returns
     -------
     DataFrame
-        ``STUDYID``, ``USUBJID``, ``PARAMCD``, ``PARAM``, ``AVISIT``, ``AVAL``,
-        ``SRCDOM``; one row per safety subject and parameter, subjects in ADSL order.
+        :data:`aidheart.derive.variables.ADEX`: one row per safety subject and
+        parameter, subjects in ADSL order; ``SRCDOM`` ``ADSL`` and ``SRCVAR`` the
+        variable the value is taken from.
     """
     safety = adsl[adsl["SAFFL"] == "Y"]
     parts = [
-        pd.DataFrame({"STUDYID": safety["STUDYID"], "USUBJID": safety["USUBJID"], "PARAMCD": code,
-                      "PARAM": label, "AVISIT": AVISIT, "AVAL": safety[variable].astype(float),
-                      "SRCDOM": source, "_order": n})
-        for n, (code, (variable, label, source)) in enumerate(EXPOSURE_PARAMS.items())
+        pd.DataFrame({"STUDYID": safety["STUDYID"], "USUBJID": safety["USUBJID"], "SUBJID": safety["SUBJID"],
+                      "TRTA": safety["TRT01A"], "PARAMCD": code, "PARAM": label, "PARAMN": n + 1,
+                      "AVISIT": AVISIT, "AVAL": safety[variable].astype(float), "SRCDOM": "ADSL",
+                      "SRCVAR": variable})
+        for n, (code, (variable, label)) in enumerate(EXPOSURE_PARAMS.items())
     ]
     long = pd.concat(parts).rename_axis("_subject").reset_index()
-    ordered = long.sort_values(["_subject", "_order"], kind="mergesort")
-    return ordered.drop(columns=["_subject", "_order"]).reset_index(drop=True)
+    ordered = long.sort_values(["_subject", "PARAMN"], kind="mergesort")
+    return ordered[list(ADEX)].reset_index(drop=True)

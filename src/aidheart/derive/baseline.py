@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 
 from aidheart.derive.checks import DerivationError
+from aidheart.study import FIRST_DOSE_DAY
 
 BY_VARS = ("USUBJID", "PARAMCD")
-#: Day of the first dose: baseline is on or before it, post-baseline after it.
-FIRST_DOSE_DAY = 1
 
 
 def _observed(dataset: pd.DataFrame) -> pd.Series:
@@ -120,4 +119,24 @@ def derive_var_anlfl(dataset: pd.DataFrame, new_var: str = "ANL01FL", include_dt
         raise DerivationError(f"{new_var}: more than one analysable record for {keys}")
     flag = pd.Series(pd.NA, index=dataset.index, dtype="string")
     flag[chosen.index] = "Y"
+    return dataset.assign(**{new_var: flag})
+
+
+def derive_var_pairfl(dataset: pd.DataFrame, new_var: str = "ANL03FL", source: str = "ANL01FL",
+                      by_vars: Sequence[str] = BY_VARS) -> pd.DataFrame:
+    """Add a flag ``"Y"`` on the ``source``-flagged records of a subject and parameter that has both a
+    baseline and a later value (the records an efficacy analysis of the parameter uses).
+
+    Notes
+    -----
+    A ``by_vars`` group qualifies when it has a baseline record (``ABLFL == "Y"``) and
+    at least one ``source == "Y"`` record after the first dose (``ADY > 1``); its
+    ``source`` records are then flagged, all others are left missing. This is the
+    parameter-level half of the efficacy set; the subject-level half is ADSL ``EFFFL``.
+    """
+    by = [dataset[key] for key in by_vars]
+    analysed = (dataset[source] == "Y").fillna(False)
+    has_base = (dataset["ABLFL"] == "Y").fillna(False).groupby(by).transform("any")
+    has_post = (analysed & (dataset["ADY"] > FIRST_DOSE_DAY).fillna(False)).groupby(by).transform("any")
+    flag = pd.Series(pd.NA, index=dataset.index, dtype="string").mask(analysed & has_base & has_post, "Y")
     return dataset.assign(**{new_var: flag})

@@ -1,13 +1,16 @@
 """Per-session parameters of the inotrope challenge: INOSENS, HRSLOPE, CIMAINT.
 
-Each takes the per-step table (:func:`aidheart.derive.adstep.build_adstep`) and
-returns one BDS record per session, with ``AVAL`` missing and a reason in
-``REASND`` where the session gives no value.
+Each takes the per-step table (:func:`aidheart.derive.adstep.build_adstep`) with its
+session keys ``record_id`` and ``event`` and returns one record per session
+(:data:`aidheart.derive.records.RECORD_COLUMNS`), with ``AVAL`` missing and a reason
+in ``REASND`` where the session gives no value.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from aidheart.derive.records import RECORD_COLUMNS, source_sequence
 
 SESSION_KEYS = ["record_id", "event"]
 SESSION_VARS = [*SESSION_KEYS, "day"]
@@ -16,13 +19,13 @@ SESSION_VARS = [*SESSION_KEYS, "day"]
 def _step_reasons(steps: pd.DataFrame) -> str:
     unusable = steps[steps["USABLFL"] != "Y"]
     return "; ".join(f"step {step:g}: {reason}" if pd.notna(step) else str(reason)
-                     for step, reason in zip(unusable["STEP"], unusable["REASON"]))
+                     for step, reason in zip(unusable["STEP"], unusable["REASND"]))
 
 
 def _missing_reason(steps: pd.DataFrame, min_distinct_doses: int) -> str:
     """Why a session's steps give no slope."""
-    if (steps["monitor_file_present"] != "Y").any():
-        return f"monitor file {steps['monitor_file'].iloc[0]} missing"
+    if (steps["MONFILFL"] != "Y").any():
+        return f"monitor file {steps['MONFILE'].iloc[0]} missing"
     n_performed = steps["VIS"].nunique()
     if n_performed < min_distinct_doses:
         return f"{n_performed} dose step(s) at distinct doses performed, fewer than {min_distinct_doses}"
@@ -39,7 +42,7 @@ def derive_param_slope(adstep: pd.DataFrame, value: str, paramcd: str, param: st
     ----------
     adstep : DataFrame
         Per-step table with ``record_id``, ``event``, ``ADY``, ``STEP``, ``VIS``,
-        ``value``, ``USABLFL``, ``REASON``, ``monitor_file``, ``monitor_file_present``.
+        ``value``, ``USABLFL``, ``REASND``, ``MONFILE``, ``MONFILFL``.
     value : str
         ``"CISS"`` (for ``INOSENS``, L/min/m^2 per VIS unit) or ``"HRSS"`` (for
         ``HRSLOPE``, bpm per VIS unit).
@@ -51,9 +54,9 @@ def derive_param_slope(adstep: pd.DataFrame, value: str, paramcd: str, param: st
     Returns
     -------
     DataFrame
-        ``record_id``, ``event``, ``day`` (the session's study day), ``PARAMCD``,
-        ``PARAM``, ``AVAL``, ``REASND``, ``SRCDOM``, ``SRCVAR``, ``SRCKEY`` (the
-        steps used); sessions in order of first appearance in ``adstep``.
+        :data:`~aidheart.derive.records.RECORD_COLUMNS` (``day``: the session's study
+        day; ``SRCDOM`` ``ADSTEP``, ``SRCVAR`` ``value``, ``SRCSEQ`` missing: the value
+        comes from the session's usable steps); sessions in order of first appearance.
 
     Notes
     -----
@@ -70,7 +73,6 @@ def derive_param_slope(adstep: pd.DataFrame, value: str, paramcd: str, param: st
     fit = pd.DataFrame({
         "sxy": (dx * dy).groupby(by).sum(), "sxx": (dx * dx).groupby(by).sum(),
         "doses": usable.groupby(by)["VIS"].nunique(),
-        "steps": usable.groupby(by)["STEP"].agg(lambda steps: ",".join(f"{step:g}" for step in steps)),
     })
     sessions = adstep.drop_duplicates(SESSION_KEYS)[SESSION_KEYS + ["ADY"]].rename(columns={"ADY": "day"})
     fitted = sessions.merge(fit.rename_axis(SESSION_KEYS).reset_index(), on=SESSION_KEYS, how="left")
@@ -81,24 +83,23 @@ def derive_param_slope(adstep: pd.DataFrame, value: str, paramcd: str, param: st
                for key, steps in failed_steps.groupby(SESSION_KEYS, sort=False)}
     reason = [reasons.get((rid, event), pd.NA) for rid, event in zip(fitted["record_id"], fitted["event"])]
     return fitted[SESSION_VARS].assign(
-        PARAMCD=paramcd, PARAM=param, AVAL=(fitted["sxy"] / fitted["sxx"]).where(enough),
-        REASND=pd.Series(reason, index=fitted.index, dtype="string"), SRCDOM="adstep", SRCVAR=value,
-        SRCKEY="event=" + fitted["event"] + ";step=" + fitted["steps"].fillna(""),
-    )
+        PARAMCD=paramcd, PARAM=param, AVAL=(fitted["sxy"] / fitted["sxx"]).where(enough), DTYPE=pd.NA,
+        REASND=pd.Series(reason, index=fitted.index, dtype="string"), SRCDOM="ADSTEP", SRCVAR=value,
+        SRCSEQ=pd.NA,
+    )[RECORD_COLUMNS].astype({"DTYPE": "string", "SRCSEQ": "Int64"})
 
 
-def derive_param_cimaint(adstep: pd.DataFrame, paramcd: str = "CIMAINT",
-                         param: str = "Cardiac index at maintenance dose (L/min/m^2)") -> pd.DataFrame:
-    """One record per session: the steady-state cardiac index of step 1 (the maintenance dose).
+def derive_param_maintenance(adstep: pd.DataFrame, value: str, paramcd: str, param: str) -> pd.DataFrame:
+    """One record per session: the steady-state ``value`` of step 1 (the maintenance dose).
 
-    Missing, with step 1's reason in ``REASND``, when step 1 is not usable.
+    Missing, with step 1's reason in ``REASND``, when step 1 is not usable;
+    ``SRCSEQ`` is step 1's row of ``adstep``.
     """
-    first = adstep[adstep["STEP"] == 1].rename(columns={"ADY": "day"})
+    first = adstep[adstep["STEP"] == 1]
     return pd.DataFrame({
-        **{var: first[var] for var in SESSION_VARS},
+        **{var: first[var] for var in SESSION_KEYS}, "day": first["ADY"],
         "PARAMCD": paramcd, "PARAM": param,
-        "AVAL": first["CISS"].astype(float),
-        "REASND": first["REASON"],
-        "SRCDOM": "adstep", "SRCVAR": "CISS",
-        "SRCKEY": "event=" + first["event"] + ";step=1",
-    }).reset_index(drop=True)
+        "AVAL": first[value].astype(float), "DTYPE": pd.NA,
+        "REASND": first["REASND"],
+        "SRCDOM": "ADSTEP", "SRCVAR": value, "SRCSEQ": source_sequence(first, adstep),
+    })[RECORD_COLUMNS].astype({"DTYPE": "string", "REASND": "string"}).reset_index(drop=True)

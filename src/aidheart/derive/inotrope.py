@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from aidheart.derive.records import RECORD_COLUMNS
-from aidheart.derive.visits import visit_table
 from aidheart.derive.vis import compute_vis
+from aidheart.study import Schedule
 
 
-def compute_visit_intervals(visits: Sequence[dict]) -> pd.DataFrame:
-    """Day interval ``[ASTDY, AENDY]`` of each visit: baseline ``[1, 1]``, then (previous nominal day, nominal day]."""
-    schedule = visit_table(visits)
-    start = schedule["nominal_day"].shift(1).add(1).fillna(schedule["nominal_day"]).astype(int)
-    return schedule.assign(ASTDY=start, AENDY=schedule["nominal_day"])
+def compute_visit_intervals(schedule: Schedule) -> pd.DataFrame:
+    """Day interval of each visit: ``event``, ``ASTDY``, ``AENDY``.
+
+    The baseline visit's interval is its own nominal day; each later visit's runs
+    from the day after the previous visit's nominal day to its own nominal day.
+    """
+    days = [visit.day for visit in schedule.visits]
+    return pd.DataFrame({"event": [visit.event for visit in schedule.visits],
+                         "ASTDY": days[:1] + [day + 1 for day in days[:-1]], "AENDY": days})
 
 
-def _subject_intervals(end_days: pd.Series, visits: Sequence[dict]) -> pd.DataFrame:
+def _subject_intervals(end_days: pd.Series, schedule: Schedule) -> pd.DataFrame:
     """One row per subject and visit interval starting on or before the subject's end day, cut there."""
-    intervals = compute_visit_intervals(visits)[["event", "ASTDY", "AENDY"]]
+    intervals = compute_visit_intervals(schedule)
     ends = end_days.dropna().rename_axis("record_id").rename("end_day").reset_index()
     rows = ends.merge(intervals, how="cross")
     rows = rows[rows["ASTDY"] <= rows["end_day"]]
@@ -38,9 +42,8 @@ def _days(intervals: pd.DataFrame) -> pd.DataFrame:
     return days[days["day"] != 0]
 
 
-def derive_param_vismaint(inotrope_log: pd.DataFrame, end_days: pd.Series, visits: Sequence[dict],
-                          vis_weights: Mapping[str, float], paramcd: str = "VISMAINT",
-                          param: str = "Maintenance inotrope dose, time-weighted VIS") -> pd.DataFrame:
+def derive_param_vismaint(inotrope_log: pd.DataFrame, end_days: pd.Series, schedule: Schedule,
+                          vis_weights: Mapping[str, float], paramcd: str, param: str) -> pd.DataFrame:
     """Time-weighted mean VIS of the maintenance inotrope over each visit interval.
 
     Parameters
@@ -49,8 +52,8 @@ def derive_param_vismaint(inotrope_log: pd.DataFrame, end_days: pd.Series, visit
         Clean ``inotrope_log`` (``record_id``, ``instance``, ``ino_day``, ``drug``, ``dose``).
     end_days : Series
         Last study day on study per ``record_id`` (index); intervals are cut there.
-    visits : list of dict
-        Config ``visits``.
+    schedule : Schedule
+        The visits whose intervals are summarised.
     vis_weights : mapping
         Config ``vis_weights``.
 
@@ -58,8 +61,9 @@ def derive_param_vismaint(inotrope_log: pd.DataFrame, end_days: pd.Series, visit
     -------
     DataFrame
         :data:`~aidheart.derive.records.RECORD_COLUMNS` plus ``ASTDY``/``AENDY``;
-        ``day`` is the interval's last day; subjects in ``end_days`` order, visits
-        in config order.
+        ``day`` is the interval's last day; ``SRCSEQ`` is missing (the value comes from
+        every log entry in force in the interval); subjects in ``end_days`` order,
+        visits in schedule order.
 
     Notes
     -----
@@ -74,23 +78,18 @@ def derive_param_vismaint(inotrope_log: pd.DataFrame, end_days: pd.Series, visit
     log = inotrope_log.assign(VIS=compute_vis(inotrope_log["dose"], inotrope_log["drug"], vis_weights))
     log = log.dropna(subset=["ino_day", "VIS"]).astype({"record_id": "string", "ino_day": "int64"})
     log = log.sort_values(["ino_day", "instance"], kind="mergesort")[["record_id", "ino_day", "instance", "VIS"]]
-    intervals = _subject_intervals(end_days, visits)
+    intervals = _subject_intervals(end_days, schedule)
     days = _days(intervals).sort_values("day", kind="mergesort")
     in_force = pd.merge_asof(days, log, left_on="day", right_on="ino_day", by="record_id",
                              direction="backward").dropna(subset=["VIS"])
-    by_row = in_force.groupby("row")
-    summary = pd.DataFrame({
-        "AVAL": by_row["VIS"].mean(),
-        "instances": by_row["instance"].agg(lambda used: ",".join(str(int(i)) for i in sorted(set(used)))),
-    })
-    found = intervals.join(summary)
+    found = intervals.join(in_force.groupby("row")["VIS"].mean().rename("AVAL"))
     frame = pd.DataFrame({
         "record_id": found["record_id"], "event": found["event"], "day": found["AENDY"], "PARAMCD": paramcd,
         "PARAM": param, "AVAL": found["AVAL"], "DTYPE": pd.NA,
         "REASND": pd.Series(pd.NA, index=found.index, dtype="string").where(
             found["AVAL"].notna(), "no inotrope log entry in force"),
-        "SRCDOM": "inotrope_log", "SRCVAR": "dose", "SRCKEY": "instance=" + found["instances"].fillna(""),
+        "SRCDOM": "inotrope_log", "SRCVAR": "dose", "SRCSEQ": pd.NA,
         "ASTDY": found["ASTDY"], "AENDY": found["AENDY"],
     })
     return frame[[*RECORD_COLUMNS, "ASTDY", "AENDY"]].astype(
-        {"AVAL": float, "DTYPE": "string", "REASND": "string", "ASTDY": "Int64", "AENDY": "Int64"})
+        {"AVAL": float, "DTYPE": "string", "REASND": "string", "SRCSEQ": "Int64", "ASTDY": "Int64", "AENDY": "Int64"})

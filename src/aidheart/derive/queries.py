@@ -5,21 +5,24 @@ from __future__ import annotations
 import pandas as pd
 
 from aidheart.ingest.queries import QUERY_COLUMNS
+from aidheart.study import Schedule
 
 FORM = "inotrope_challenge"
 
 
-def derive_queries(adstep: pd.DataFrame, adeff: pd.DataFrame, paramcd: str = "INOSENS") -> pd.DataFrame:
+def derive_queries(adstep: pd.DataFrame, adeff: pd.DataFrame, schedule: Schedule, paramcd: str) -> pd.DataFrame:
     """One warning per unusable dose step and per session whose ``paramcd`` is missing.
 
     Parameters
     ----------
     adstep : DataFrame
-        Per-step table (``USABLFL``, ``REASON``).
+        Per-step table (``SUBJID``, ``AVISIT``, ``STEP``, ``USABLFL``, ``REASND``, ``WVALIDN``).
     adeff : DataFrame
-        Efficacy BDS (``PARAMCD``, ``AVAL``, ``REASND``, ``record_id``, ``event``).
+        Efficacy BDS (``SUBJID``, ``AVISIT``, ``PARAMCD``, ``AVAL``, ``REASND``).
+    schedule : Schedule
+        The visits: the query names the REDCap event of each ``AVISIT``.
     paramcd : str
-        The session parameter whose missing values are queried.
+        The session parameter whose missing values are queried (the primary endpoint).
 
     Returns
     -------
@@ -28,17 +31,19 @@ def derive_queries(adstep: pd.DataFrame, adeff: pd.DataFrame, paramcd: str = "IN
         ``step_<n>``, ``value`` the number of valid readings) or
         ``<paramcd>_not_derived`` (``field`` the parameter); ``message`` the reason.
     """
+    events = {visit.avisit: visit.event for visit in schedule.visits}
     steps = adstep[adstep["USABLFL"] != "Y"]
     step_queries = pd.DataFrame({
-        "record_id": steps["record_id"], "event": steps["event"], "form": FORM,
+        "record_id": steps["SUBJID"], "event": steps["AVISIT"].map(events), "form": FORM,
         "field": "step_" + steps["STEP"].astype("string").fillna(""), "instance": pd.NA,
-        "value": steps["NVALID"].astype("string"), "rule": "challenge_step_not_usable", "severity": "warning",
-        "source": "adam/adstep.csv", "message": "dose step not usable: " + steps["REASON"].astype("string"),
+        "value": steps["WVALIDN"].astype("string"), "rule": "challenge_step_not_usable", "severity": "warning",
+        "source": "adam/adstep.csv", "message": "dose step not usable: " + steps["REASND"].astype("string"),
     })
     missing = adeff[(adeff["PARAMCD"] == paramcd) & adeff["AVAL"].isna()]
     session_queries = pd.DataFrame({
-        "record_id": missing["record_id"], "event": missing["event"], "form": FORM, "field": paramcd,
+        "record_id": missing["SUBJID"], "event": missing["AVISIT"].map(events), "form": FORM, "field": paramcd,
         "instance": pd.NA, "value": pd.NA, "rule": f"{paramcd.lower()}_not_derived", "severity": "warning",
-        "source": "adam/adeff.csv", "message": f"{paramcd} not derived: " + missing["REASND"].astype("string").fillna("no reason"),
+        "source": "adam/adeff.csv",
+        "message": f"{paramcd} not derived: " + missing["REASND"].astype("string").fillna("no reason"),
     })
     return pd.concat([step_queries, session_queries], ignore_index=True)[list(QUERY_COLUMNS)]

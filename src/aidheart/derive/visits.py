@@ -1,4 +1,4 @@
-"""Analysis visits (AVISIT/AVISITN) from the config's visit schedule, and the analysis day."""
+"""Analysis visits (AVISIT/AVISITN) from the study's visit schedule, and the analysis day."""
 
 from __future__ import annotations
 
@@ -7,23 +7,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from aidheart.derive.checks import DerivationError
+from aidheart.study import Schedule
 
 
-def visit_table(visits: Sequence[dict]) -> pd.DataFrame:
-    """The config ``visits`` list as a table: ``event``, ``AVISIT``, ``AVISITN``, ``nominal_day``, ``window``."""
-    return pd.DataFrame(
-        {
-            "event": pd.Series([visit["event"] for visit in visits], dtype="string"),
-            "AVISIT": pd.Series([visit["avisit"] for visit in visits], dtype="string"),
-            "AVISITN": [float(visit["avisitn"]) for visit in visits],
-            "nominal_day": [int(visit["day"]) for visit in visits],
-            "window": [int(visit["window"]) for visit in visits],
-        }
-    )
-
-
-def derive_vars_avisit(dataset: pd.DataFrame, visits: Sequence[dict], event: str = "event") -> pd.DataFrame:
-    """Add ``AVISIT`` and ``AVISITN`` of each record's REDCap event.
+def derive_vars_avisit(dataset: pd.DataFrame, schedule: Schedule, event: str = "event") -> pd.DataFrame:
+    """Add ``AVISIT`` and ``AVISITN`` of each record's REDCap event (the schedule's visits).
 
     Records keep the visit of the event they were entered under, also when the
     visit took place outside its window (the clean ``visits`` table flags that).
@@ -31,16 +19,15 @@ def derive_vars_avisit(dataset: pd.DataFrame, visits: Sequence[dict], event: str
     Raises
     ------
     DerivationError
-        If an event is not one of the config's visits.
+        If an event is not one of the schedule's visits.
     """
-    schedule = visit_table(visits)
-    unknown = sorted(set(dataset[event].dropna()) - set(schedule["event"]))
+    by_event = schedule.by_event()
+    unknown = sorted(set(dataset[event].dropna()) - set(by_event))
     if unknown:
         raise DerivationError(f"event(s) {', '.join(unknown)} are not visits in config 'visits'")
-    mapped = schedule.set_index("event")
     return dataset.assign(
-        AVISIT=dataset[event].map(mapped["AVISIT"]).astype("string"),
-        AVISITN=dataset[event].map(mapped["AVISITN"]).astype(float),
+        AVISIT=dataset[event].map({key: visit.avisit for key, visit in by_event.items()}).astype("string"),
+        AVISITN=dataset[event].map({key: visit.avisitn for key, visit in by_event.items()}).astype(float),
     )
 
 

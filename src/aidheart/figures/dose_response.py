@@ -8,18 +8,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from aidheart.figures.style import OKABE_ITO, new_figure
-
-VISIT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["purple"],
-                 OKABE_ITO["vermillion"], OKABE_ITO["sky_blue"])
+from aidheart.figures.palette import SERIES
+from aidheart.figures.style import new_figure
 
 
-def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: list[str], columns: int = 5,
-                       max_subjects: int = 40):
+def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: list[str], slope: str | None,
+                       columns: int = 5, max_subjects: int = 40):
     """One panel per subject: usable steps' steady-state CI (``CISS``) against ``VIS``, one colour per visit.
 
-    The line of each session is its ``INOSENS`` slope from ADEFF drawn through the mean
-    of the session's usable steps (the least-squares line passes through that point);
+    The line of each session is its slope from ADEFF (parameter ``slope``, the slope
+    of ``CISS`` on VIS; none drawn when ``slope`` is None) through the mean of the
+    session's usable steps (the least-squares line passes through that point);
     unusable steps are drawn as open markers. A large study shows its first
     ``max_subjects`` subjects (by ``USUBJID``) and says so in the title.
     """
@@ -28,10 +27,10 @@ def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: lis
     rows = max(1, math.ceil(len(subjects) / columns))
     fig, axes = new_figure(width=1.6 * columns, height=1.45 * rows + 0.6, nrows=rows, ncols=columns,
                            sharex=False, sharey=True, squeeze=False)
-    slopes = adeff[(adeff["PARAMCD"] == "INOSENS") & adeff["DTYPE"].isna()].set_index(["USUBJID", "AVISIT"])["AVAL"]
+    slopes = adeff[(adeff["PARAMCD"] == slope) & adeff["DTYPE"].isna()].set_index(["USUBJID", "AVISIT"])["AVAL"]
     for ax, subject in zip(axes.flat, subjects):
         steps = adstep[adstep["USUBJID"] == subject]
-        for colour, visit in zip(VISIT_COLOURS, visits):
+        for colour, visit in zip(SERIES, visits):
             session = steps[steps["AVISIT"] == visit]
             usable = session[(session["USABLFL"] == "Y") & session["CISS"].notna()]
             ax.scatter(usable["VIS"], usable["CISS"], s=10, color=colour)
@@ -45,7 +44,7 @@ def plot_dose_response(adstep: pd.DataFrame, adeff: pd.DataFrame, *, visits: lis
         ax.tick_params(labelsize=7)
     for ax in axes.flat[len(subjects):]:
         ax.set_visible(False)
-    fig.legend(handles=[Line2D([], [], color=colour, marker="o", label=visit) for colour, visit in zip(VISIT_COLOURS, visits)],
+    fig.legend(handles=[Line2D([], [], color=colour, marker="o", label=visit) for colour, visit in zip(SERIES, visits)],
                loc="upper center", ncol=len(visits), frameon=False)
     if len(subjects) < len(every_subject):
         fig.suptitle(f"First {len(subjects)} of {len(every_subject)} subjects", y=0.995, fontsize=8)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aidheart.figures.style import OKABE_ITO, new_figure
+from aidheart.derive.adsl import SCREEN_FAILURE_ARM
+from aidheart.figures.palette import OKABE_ITO
+from aidheart.figures.style import new_figure
 
 
-def flow_counts(adsl: pd.DataFrame, efficacy_flag: str) -> dict:
+def flow_counts(adsl: pd.DataFrame, analysed: set) -> dict:
     """The numbers in the boxes: screened, screen failures by reason, enrolled, treated, completed,
-    discontinued by reason, ongoing, and analysed (``efficacy_flag``)."""
+    discontinued by reason, ongoing, and analysed (treated subjects whose ``USUBJID`` is in ``analysed``)."""
     yes = lambda column: (adsl[column] == "Y").fillna(False)  # noqa: E731
     enrolled, treated = yes("ENRLFL"), yes("SAFFL")
-    failed = adsl.loc[~enrolled, "SCRFREAS"].fillna("Not recorded")
+    failed = adsl.loc[adsl["ARM"] == SCREEN_FAILURE_ARM, "SCRFREAS"].fillna("Not recorded")
     discontinued = adsl.loc[treated & (adsl["EOSSTT"] == "DISCONTINUED"), "DCSREAS"].fillna("Not recorded")
     return {
         "screened": len(adsl),
@@ -22,7 +24,7 @@ def flow_counts(adsl: pd.DataFrame, efficacy_flag: str) -> dict:
         "completed_treatment": int((treated & yes("COMPLFL")).sum()),
         "discontinued": discontinued.value_counts().sort_index().to_dict(),
         "ongoing": int((treated & (adsl["EOSSTT"] == "ONGOING")).sum()),
-        "analysed": int((treated & yes(efficacy_flag)).sum()),
+        "analysed": int((treated & adsl["USUBJID"].isin(analysed)).sum()),
     }
 
 
@@ -39,7 +41,7 @@ def _lines(title, counts: dict) -> str:
     return "\n".join([title] + [f"  {reason}: {n}" for reason, n in counts.items()])
 
 
-def plot_flow(counts: dict, *, analysed_label: str):
+def plot_flow(counts: dict, *, analysed_label: str, completed_label: str):
     """The flow diagram of :func:`flow_counts` numbers."""
     fig, ax = new_figure(width=7.0, height=6.0)
     ax.set_axis_off()
@@ -54,7 +56,7 @@ def plot_flow(counts: dict, *, analysed_label: str):
     _box(ax, main_x, 0.52, f"Received anakinra (safety set)\nn = {counts['treated']}")
     _box(ax, side_x, 0.4, _lines(f"Discontinued, n = {discontinued_total}", counts["discontinued"])
          + f"\nStill on study: {counts['ongoing']}", align="left")
-    _box(ax, main_x, 0.28, f"Completed 12 weeks on drug\nn = {counts['completed_treatment']}")
+    _box(ax, main_x, 0.28, f"{completed_label}\nn = {counts['completed_treatment']}")
     _box(ax, main_x, 0.1, f"Analysed ({analysed_label}),\ncompleters or not\n"
                           f"n = {counts['analysed']} of {counts['treated']} treated")
     for top, bottom in ((0.89, 0.72), (0.64, 0.56), (0.48, 0.32), (0.24, 0.14)):

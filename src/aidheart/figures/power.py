@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-from aidheart.figures.style import OKABE_ITO, new_figure
+from aidheart.figures.palette import ANNOTATION, OKABE_ITO, SERIES
+from aidheart.figures.style import new_figure
+from aidheart.study import Endpoint
 
-#: Colours of the effects in the order they are listed (the zero effect is drawn in black).
-EFFECT_COLOURS = ("blue", "vermillion", "green", "orange", "purple", "sky_blue")
 MC_Z = 1.96  # error bars: +- 1.96 Monte Carlo SE
 
 
@@ -19,30 +17,30 @@ def effect_text(effect: str, delta: float) -> str:
     return f"{effect.replace('_', ' ')} ({delta:.3g})"
 
 
-def plot_power_curves(power: pd.DataFrame, labels: dict[str, str], *, alpha: float):
-    """One panel per endpoint (in ``labels`` order) of the power table
-    (:func:`aidheart.analysis.power.power_table`).
+def plot_power_curves(power: pd.DataFrame, endpoints: list[Endpoint], *, alpha: float):
+    """One panel per endpoint, in order, of the power table (:func:`aidheart.analysis.power.power_table`).
 
-    Per non-zero effect: the simulated power at each n per arm with +- 1.96 Monte Carlo
-    SE (points and solid line) and the closed-form ANCOVA power (dashed); the zero effect's
-    type I error (black squares) against ``alpha`` (dotted line).
+    Per non-zero effect, in the order the table lists them: the simulated power at each
+    n per arm with +- 1.96 Monte Carlo SE (points, solid line) and the closed-form ANCOVA
+    power (dashed, same colour); the zero effect's type I error (black squares) against
+    ``alpha`` (dotted line).
     """
-    fig, axes = new_figure(width=6.5, height=3.8, ncols=len(labels), sharey=True, squeeze=False)
-    for ax, (paramcd, label) in zip(axes[0], labels.items()):
-        rows = power[power["paramcd"] == paramcd]
+    fig, axes = new_figure(width=6.5, height=3.8, ncols=len(endpoints), sharey=True, squeeze=False)
+    for ax, endpoint in zip(axes[0], endpoints):
+        rows = power[power["paramcd"] == endpoint.paramcd]
         effects = list(dict.fromkeys(rows.loc[rows["delta"] != 0, "effect"]))
-        for effect, colour in zip(effects, EFFECT_COLOURS):
+        for effect, colour in zip(effects, SERIES):
             curve = rows[rows["effect"] == effect].sort_values("n_per_arm")
-            ax.errorbar(curve["n_per_arm"], curve["power"], yerr=MC_Z * curve["power_mcse"], fmt="o-",
-                        color=OKABE_ITO[colour], markersize=3.5, capsize=2, linewidth=1.2,
+            ax.errorbar(curve["n_per_arm"], curve["power"], yerr=MC_Z * curve["power_mcse"], fmt="o-", color=colour,
+                        markersize=3.5, capsize=2, linewidth=1.2,
                         label=effect_text(effect, float(curve["delta"].iloc[0])))
-            ax.plot(curve["n_per_arm"], curve["power_closed_form"], "--", color=OKABE_ITO[colour], linewidth=0.9)
+            ax.plot(curve["n_per_arm"], curve["power_closed_form"], "--", color=colour, linewidth=0.9)
         null = rows[rows["delta"] == 0].sort_values("n_per_arm")
         if len(null):
             ax.errorbar(null["n_per_arm"], null["type_i_error"], yerr=MC_Z * null["type_i_error_mcse"], fmt="s",
                         color=OKABE_ITO["black"], markersize=3, capsize=2, label="zero (type I error)")
-        ax.axhline(alpha, color=OKABE_ITO["black"], linestyle=":", linewidth=0.8)
-        ax.set_title(re.split(r"[:(]", label)[0].strip())
+        ax.axhline(alpha, color=ANNOTATION, linestyle=":", linewidth=0.8)
+        ax.set_title(endpoint.short_label)
         ax.set_xlabel("Subjects randomised per arm")
         ax.set_ylim(0, 1)
         ax.set_xticks(np.unique(rows["n_per_arm"]))

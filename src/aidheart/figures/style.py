@@ -1,4 +1,4 @@
-"""Shared look of the figures and their byte-reproducible saving."""
+"""Shared look of the file figures and their atomic, byte-reproducible saving."""
 
 from __future__ import annotations
 
@@ -9,18 +9,9 @@ import matplotlib
 matplotlib.use("Agg")  # figure rules run without a display
 import matplotlib.pyplot as plt  # noqa: E402
 
-#: Okabe–Ito colour-blind-safe palette.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
-INDIVIDUAL = "#9A9A9A"  # grey lines of individual subjects
+from aidheart.figures.names import FORMATS  # noqa: E402
+from aidheart.io import atomic_paths  # noqa: E402
+
 DPI = 150
 RC = {
     "font.size": 9,
@@ -31,6 +22,9 @@ RC = {
     "svg.hashsalt": "aidheart",  # stable SVG element ids
     "svg.fonttype": "none",
 }
+#: Options of each format: what its metadata leaves out (the same figure gives the same bytes); the PNG's resolution.
+SAVE_OPTIONS = {".png": {"metadata": {"Software": None}, "dpi": DPI},
+                ".svg": {"metadata": {"Date": None, "Creator": None}}}
 
 
 plt.rcParams.update(RC)
@@ -42,16 +36,21 @@ def new_figure(width: float = 6.5, height: float = 4.0, **subplots):
 
 
 def save_figure(fig, stem: str | Path, *, tight: bool = True) -> list[Path]:
-    """Write ``<stem>.png`` and ``<stem>.svg`` with no timestamps or version stamps, and close the figure.
+    """Write ``<stem>.png`` and ``<stem>.svg`` together, with no timestamps or version stamps; close the figure.
 
-    Same figure, same bytes: PNG metadata ``Software`` is removed, SVG ``Date`` and
-    ``Creator`` are unset and element ids are salted with a fixed string.
+    Both files are written to temporary files and renamed only when both are
+    complete (:func:`aidheart.io.atomic_paths`): a failure leaves neither new file,
+    never a PNG without its SVG. Same figure, same bytes: PNG metadata ``Software``
+    is removed, SVG ``Date`` and ``Creator`` are unset and element ids are salted
+    with a fixed string.
     """
     stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    paths = [stem.with_suffix(suffix) for suffix in FORMATS]
     bbox = "tight" if tight else None
-    fig.savefig(paths[0], dpi=DPI, metadata={"Software": None}, bbox_inches=bbox)
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
-    plt.close(fig)
+    try:
+        with atomic_paths(paths) as temporaries:
+            for temporary, path in zip(temporaries, paths):
+                fig.savefig(temporary, format=path.suffix[1:], bbox_inches=bbox, **SAVE_OPTIONS[path.suffix])
+    finally:
+        plt.close(fig)
     return paths

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sys
-from contextlib import contextmanager
+
+from aidheart.rulelog import exit_on_error
 
 
 class InputStructureError(ValueError):
@@ -22,18 +22,10 @@ class InputStructureError(ValueError):
         super().__init__(f"{self.file}: {fault}")
 
 
-@contextmanager
 def exit_on_structure_error(log: logging.Logger | None = None):
     """Turn an :class:`InputStructureError` into ``AID-HEART: <file>: <fault>`` on stderr and exit 1.
 
     The message also goes to ``log``. No traceback is printed; Snakemake then
     removes the job's outputs, so nothing half-written is taken as complete.
     """
-    try:
-        yield
-    except InputStructureError as error:
-        message = f"AID-HEART: {error}"
-        if log is not None:
-            log.error(message)
-        print(message, file=sys.stderr)
-        raise SystemExit(1) from None
+    return exit_on_error(InputStructureError, log)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from aidheart.io import atomic_paths, exit_on_write_error
 from aidheart.ingest.errors import InputStructureError, exit_on_structure_error
 from aidheart.ingest.monitor import open_monitor, session_of
 from aidheart.ingest.monitor_checks import READING_COLUMNS, SESSION_COLUMNS, ValidityRule, check_session
@@ -57,7 +57,8 @@ def process_files(files: list[str], data_dir: str, rule: ValidityRule,
     return sorted(queries, key=sort_key), sessions
 
 
-def _write_dicts(path: str, columns, rows) -> None:
+def write_csv_rows(path: Path, columns, rows) -> None:
+    """Write ``rows`` (dicts) as CSV with the header ``columns``."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -71,14 +72,12 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("monitor_job")
     rule = ValidityRule(args.signal_quality_min, tuple(args.ci_range), tuple(args.hr_range))
-    # Every output goes to a temporary file next to it; the renames happen only when all are complete.
-    temporaries = {final: f"{final}.tmp{os.getpid()}" for final in (args.readings, args.queries, args.sessions)}
     counts = {"Y": 0, "N": 0}
-    try:
-        for final in temporaries:
-            Path(final).parent.mkdir(parents=True, exist_ok=True)
-        with exit_on_structure_error(log), open(temporaries[args.readings], "w", encoding="utf-8",
-                                                newline="") as handle:
+    outputs = (args.readings, args.queries, args.sessions)
+    # The readings stream into their temporary file as the monitor files are read; the
+    # three renames happen only when every output is complete.
+    with exit_on_write_error(log), atomic_paths(outputs) as (readings_tmp, queries_tmp, sessions_tmp):
+        with exit_on_structure_error(log), open(readings_tmp, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(READING_COLUMNS)
 
@@ -87,14 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                 counts[row[VALID]] += 1
 
             queries, sessions = process_files(args.files, args.data_dir, rule, write_reading)
-        _write_dicts(temporaries[args.queries], QUERY_COLUMNS, queries)
-        _write_dicts(temporaries[args.sessions], SESSION_COLUMNS, sessions)
-    except BaseException:
-        for temporary in temporaries.values():
-            Path(temporary).unlink(missing_ok=True)
-        raise
-    for final, temporary in temporaries.items():
-        os.replace(temporary, final)
+        write_csv_rows(queries_tmp, QUERY_COLUMNS, queries)
+        write_csv_rows(sessions_tmp, SESSION_COLUMNS, sessions)
     log.info("%d file(s), %d readings (%d invalid), %d queries", len(sessions), counts["Y"] + counts["N"],
              counts["N"], len(queries))
     return 0

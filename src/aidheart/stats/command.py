@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pandas as pd
 
-from aidheart.stats.ard import write_ard
+from aidheart.io import WriteError, write_ard
+from aidheart.stats.ard import ARD_COLUMNS
 from aidheart.stats.long_table import LongTableError, analyse_long_table
 
 
@@ -16,7 +16,8 @@ def run_stats_command(args) -> int:
 
     Returns 0 on success. A missing or unreadable file, a missing column, an absent
     baseline level, a non-numeric value column or duplicate rows print one line
-    naming the problem to stderr and return 2.
+    naming the problem to stderr and return 2; so does an output that cannot be written.
+    The input is a table of the user's, so R's ``NA`` reads as missing there.
     """
     try:
         data = pd.read_csv(args.input, dtype={args.subject: "string", args.visit: "string"})
@@ -29,7 +30,19 @@ def run_stats_command(args) -> int:
     except LongTableError as error:
         print(f"aidheart stats: {args.input}: {error}", file=sys.stderr)
         return 2
+    return write_command_ard(ard, args, "aidheart stats")
+
+
+def write_command_ard(ard: pd.DataFrame, args, prog: str) -> int:
+    """Label the rows with ``args.paramcd``/``args.population`` and write them to ``args.out``.
+
+    Returns 0, or 2 after one line ``<prog>: cannot write <file>: <reason>`` on stderr
+    when the output cannot be written.
+    """
     ard = ard.assign(paramcd=args.paramcd, population=args.population)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    write_ard(ard, args.out)
+    try:
+        write_ard(ard.loc[:, list(ARD_COLUMNS)], args.out)
+    except WriteError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 2
     return 0

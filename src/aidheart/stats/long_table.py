@@ -31,7 +31,7 @@ class LongTableError(ValueError):
     """The long table cannot be analysed as asked (missing column, baseline, duplicates, ...)."""
 
 
-def visit_levels(visits: pd.Series, baseline: str, visit_order=None) -> list[str]:
+def ordered_visit_levels(visits: pd.Series, baseline: str, visit_order=None) -> list[str]:
     """Visit levels in analysis order, baseline first.
 
     ``visit_order`` if given (it must name every level in the data); otherwise
@@ -51,26 +51,31 @@ def visit_levels(visits: pd.Series, baseline: str, visit_order=None) -> list[str
     return [baseline] + [level for level in order if level != baseline]
 
 
-def tidy_long_table(data: pd.DataFrame, subject: str, visit: str, value: str, baseline) -> pd.DataFrame:
-    """The three analysis columns with string subject/visit keys and a float value.
+def _numeric(data: pd.DataFrame, column: str) -> pd.Series:
+    values = pd.to_numeric(data[column], errors="coerce")
+    bad = values.isna() & data[column].notna()
+    if bad.any():
+        raise LongTableError(f"column {column!r} is not numeric (e.g. {data[column][bad].iloc[0]!r})")
+    return values.astype(float)
+
+
+def tidy_long_table(data: pd.DataFrame, subject: str, visit: str, value: str, baseline,
+                    numbers=()) -> pd.DataFrame:
+    """The analysis columns with string subject/visit keys and float values (``value`` and ``numbers``).
 
     Raises
     ------
     LongTableError
-        A column is missing, the value column is not numeric, the baseline level is
+        A column is missing, a value column is not numeric, the baseline level is
         absent, or a subject has two rows at one visit.
     """
-    missing = [column for column in (subject, visit, value) if column not in data.columns]
+    missing = [column for column in (subject, visit, value, *numbers) if column not in data.columns]
     if missing:
         raise LongTableError(f"column(s) {missing} not found; columns are {list(data.columns)}")
-    values = pd.to_numeric(data[value], errors="coerce")
-    bad = values.isna() & data[value].notna()
-    if bad.any():
-        raise LongTableError(f"column {value!r} is not numeric (e.g. {data[value][bad].iloc[0]!r})")
     tidy = pd.DataFrame({
         subject: data[subject].astype("string"),
         visit: data[visit].astype("string"),
-        value: values.astype(float),
+        **{column: _numeric(data, column) for column in (value, *numbers)},
     })
     if not (tidy[visit] == str(baseline)).any():
         raise LongTableError(f"baseline level {baseline!r} not found in column {visit!r}")
@@ -81,32 +86,35 @@ def tidy_long_table(data: pd.DataFrame, subject: str, visit: str, value: str, ba
     return tidy
 
 
-def _paired_rows(wide: pd.DataFrame, levels: list[str], methods, seed: int, resamples: int) -> list:
+def _paired_rows(changes: pd.DataFrame, subject: str, visit: str, value: str, levels: list[str], methods,
+                 seed: int, resamples: int) -> list:
+    """Each paired method at each post-baseline level, on the (``BASE``, value) pairs of that level."""
     frames = []
+    ordered = changes.sort_values(subject, kind="stable")
     for level in levels[1:]:
-        post = wide[level] if level in wide else pd.Series(np.nan, index=wide.index)
+        at = ordered[ordered[visit] == level]
         for name in methods:
             if name in MODEL_METHODS:
                 continue
             options = {"seed": seed, "resamples": resamples} if name in SEEDED_METHODS else {}
-            frame = PAIRED_METHODS[name](wide[levels[0]], post, **options)
+            frame = PAIRED_METHODS[name](at["BASE"].to_numpy(), at[value].to_numpy(), **options)
             frames.append(frame.assign(visit=level))
     return frames
 
 
-def _model_rows(tidy: pd.DataFrame, subject: str, visit: str, value: str, levels: list[str], methods) -> list:
+def _model_rows(tidy: pd.DataFrame, changes: pd.DataFrame, subject: str, visit: str, value: str,
+                levels: list[str], methods) -> list:
     frames = []
     if "lmm" in methods:
         from aidheart.stats.lmm import fit_lmm  # imported here: model fitting is the heavy part
 
-        frames.append(fit_lmm(tidy, subject=subject, visit=visit, value=value,
+        frames.append(fit_lmm(tidy[[subject, visit, value]], subject=subject, visit=visit, value=value,
                               baseline=levels[0], visit_order=levels))
     if "mmrm" in methods:
         from aidheart.stats.mmrm import fit_mmrm
 
-        frames.append(fit_mmrm(change_from_baseline(tidy, subject, visit, value, levels[0]),
-                               subject=subject, visit=visit, change="CHG", base="BASE",
-                               visit_order=levels[1:]))
+        frames.append(fit_mmrm(changes[[subject, visit, "CHG", "BASE"]].reset_index(drop=True), subject=subject,
+                               visit=visit, change="CHG", base="BASE", visit_order=levels[1:]))
     return frames
 
 
@@ -115,13 +123,14 @@ def change_from_baseline(
 ) -> pd.DataFrame:
     """Post-baseline rows with ``BASE`` (the subject's baseline value) and ``CHG = value - BASE``.
 
-    Rows without a baseline or without a value are dropped.
+    For a long table without them (the command line); ADaM data bring their own
+    ``BASE`` and ``CHG``. Rows without a baseline or without a value are dropped.
     """
     base = tidy.loc[tidy[visit] == baseline].set_index(subject)[value]
     post = tidy.loc[tidy[visit] != baseline, [subject, visit, value]]
     post = post.assign(BASE=post[subject].map(base).astype(float))
     post = post.assign(CHG=post[value] - post["BASE"])
-    return post.loc[post["CHG"].notna(), [subject, visit, "CHG", "BASE"]].reset_index(drop=True)
+    return post.loc[post["CHG"].notna(), [subject, visit, value, "CHG", "BASE"]].reset_index(drop=True)
 
 
 def analyse_long_table(
@@ -134,6 +143,8 @@ def analyse_long_table(
     seed: int = 20240901,
     methods=DEFAULT_METHODS,
     resamples: int = 9999,
+    base: str | None = None,
+    change: str | None = None,
 ) -> pd.DataFrame:
     """Every analysis of one endpoint: paired methods at each post-baseline visit, then the models.
 
@@ -146,7 +157,7 @@ def analyse_long_table(
     baseline : str
         The level of ``visit`` that is baseline.
     visit_order : sequence of str, optional
-        Visit levels in order (see :func:`visit_levels`).
+        Visit levels in order (see :func:`ordered_visit_levels`).
     seed : int
         Seed for the resampling methods (the same seed at every visit).
     methods : sequence of str
@@ -154,6 +165,10 @@ def analyse_long_table(
         out in this order within a visit.
     resamples : int
         Bootstrap resamples and Monte Carlo sign patterns.
+    base, change : str, optional
+        Columns with each post-baseline row's baseline value and change from baseline
+        (ADaM ``BASE``/``CHG``), used as they are. Without them they are derived here
+        from the rows at the ``baseline`` level (:func:`change_from_baseline`).
 
     Returns
     -------
@@ -166,21 +181,27 @@ def analyse_long_table(
     Raises
     ------
     LongTableError
-        See :func:`tidy_long_table` and :func:`visit_levels`.
+        See :func:`tidy_long_table` and :func:`ordered_visit_levels`.
 
     Notes
     -----
-    Paired methods use the complete pairs (subjects with both a baseline and a
-    visit value). The LMM uses all rows with a value; the MMRM uses the
-    post-baseline rows of subjects with a baseline, with ``BASE`` and ``CHG``
-    derived here from the baseline level.
+    Paired methods use the complete pairs: the post-baseline rows with a change
+    (``BASE`` and the value both present), subjects in sorted order. The LMM uses
+    all rows with a value, baseline rows included; the MMRM the post-baseline rows
+    with a change.
     """
     unknown = [name for name in methods if name not in PAIRED_METHODS and name not in MODEL_METHODS]
     if unknown:
         raise LongTableError(f"unknown method(s) {unknown}")
-    tidy = tidy_long_table(data, subject, visit, value, baseline)
-    levels = visit_levels(tidy[visit], str(baseline), visit_order)
-    wide = tidy.pivot(index=subject, columns=visit, values=value)
-    frames = _paired_rows(wide, levels, methods, seed, resamples)
-    frames += _model_rows(tidy, subject, visit, value, levels, methods)
+    if (base is None) != (change is None):
+        raise LongTableError("give both the baseline and the change column, or neither")
+    tidy = tidy_long_table(data, subject, visit, value, baseline, numbers=(base, change) if base else ())
+    levels = ordered_visit_levels(tidy[visit], str(baseline), visit_order)
+    if base is None:
+        changes = change_from_baseline(tidy, subject, visit, value, levels[0])
+    else:
+        post = tidy[(tidy[visit] != levels[0]) & tidy[change].notna()]
+        changes = post[[subject, visit, value, change, base]].rename(columns={change: "CHG", base: "BASE"})
+    frames = _paired_rows(changes, subject, visit, value, levels, methods, seed, resamples)
+    frames += _model_rows(tidy, changes, subject, visit, value, levels, methods)
     return pd.concat(frames, ignore_index=True)

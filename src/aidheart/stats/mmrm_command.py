@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pandas as pd
 
-from aidheart.stats.ard import write_ard
+from aidheart.stats.command import write_command_ard
 from aidheart.stats.mmrm_ard import mmrm_ard
 from aidheart.stats.mmrm_fit import MmrmFitError
 from aidheart.stats.mmrm_model import MmrmInputError, fit_formula
@@ -51,7 +50,4 @@ def run_mmrm_command(args) -> int:
     except (FormulaError, MmrmInputError, MmrmFitError) as error:
         print(f"aidheart mmrm: {args.input}: {error}", file=sys.stderr)
         return 2
-    ard = ard.assign(paramcd=args.paramcd, population=args.population)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    write_ard(ard, args.out)
-    return 0
+    return write_command_ard(ard, args, "aidheart mmrm")

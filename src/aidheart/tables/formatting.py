@@ -51,11 +51,13 @@ def fmt_count(value) -> str:
 
 
 def fmt_n_pct(count, total, digits: int = 0) -> str:
-    """``"n (pct%)"`` of ``total``; ``"0"`` when the count is 0 and missing when the total is 0."""
-    if _missing(count) or _missing(total) or int(total) == 0:
+    """``"n (pct%)"`` of ``total``; ``"0"`` when the count is 0; the count alone when the total is 0 or missing."""
+    if _missing(count):
         return MISSING
     if int(count) == 0:
         return "0"
+    if _missing(total) or int(total) == 0:
+        return fmt_count(count)
     return f"{int(count)} ({100 * int(count) / int(total):.{digits}f}%)"
 
 
@@ -97,8 +99,21 @@ def fmt_fraction(count, total) -> str:
     return f"{int(count)}/{int(total)}"
 
 
-def fmt_proportion_count(proportion, total) -> str:
-    """``"k/n"`` from a proportion ``k/n`` stored with its denominator (k recovered exactly by rounding)."""
-    if _missing(proportion) or _missing(total):
+def fmt_cell(value, digits: int | None = None) -> str:
+    """A listing cell: text as it is, a number with ``digits`` decimals (whole numbers as integers when
+    ``digits`` is None), missing as :data:`MISSING`."""
+    if isinstance(value, str):
+        return value
+    if _missing(value):
         return MISSING
-    return fmt_fraction(round(float(proportion) * int(total)), total)
+    if digits is not None:
+        return fmt_number(value, digits)
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def fmt_listing(frame, digits: dict[str, int] | None = None):
+    """A listing as text: every cell through :func:`fmt_cell` (``digits``: decimals of named columns)."""
+    digits = digits or {}
+    if frame.empty:
+        return frame.astype(object)
+    return frame.astype(object).apply(lambda column: column.map(lambda value: fmt_cell(value, digits.get(column.name))))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aidheart.tables.ard_rows import digits_for, one, select, visits_of
+from aidheart.stats.ard import ci_label
+from aidheart.study import Endpoint
+from aidheart.tables.ard_rows import one, select, visits_of
 from aidheart.tables.formatting import fmt_count, fmt_estimate_ci, fmt_number, fmt_p
 
-COLUMNS = ("Visit", "n", "LMM change (95% CI)", "LMM df (Satt.)", "LMM p", "KR df", "KR p",
-           "MMRM LS mean change (95% CI)", "MMRM df (Satt.)", "MMRM p")
+COLUMNS = ("Visit", "n", f"LMM change ({ci_label()})", "LMM df (Satt.)", "LMM p", "KR df", "KR p",
+           f"MMRM LS mean change ({ci_label()})", "MMRM df (Satt.)", "MMRM p")
 
 
-def model_table(ard: pd.DataFrame, paramcd: str, population: str, digits: int | None = None) -> pd.DataFrame:
+def model_table(ard: pd.DataFrame, endpoint: Endpoint, population: str) -> pd.DataFrame:
     """Per post-baseline visit: LMM contrast with Satterthwaite df, the Kenward–Roger df and p of the
     same contrast, and the MMRM least-squares mean change with Satterthwaite df.
 
@@ -20,7 +22,7 @@ def model_table(ard: pd.DataFrame, paramcd: str, population: str, digits: int | 
     DataFrame
         Columns :data:`COLUMNS`; ``n`` is the subjects with a value at the visit.
     """
-    digits = digits_for(paramcd) if digits is None else digits
+    paramcd, digits = endpoint.paramcd, endpoint.digits
     rows = select(ard, paramcd=paramcd, population=population)
     table = []
     for visit in visits_of(rows, paramcd, population, "lmm"):

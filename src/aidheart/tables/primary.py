@@ -4,35 +4,38 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aidheart.tables.ard_rows import EFFECT_DIGITS, digits_for, one, select
+from aidheart.stats.ard import ci_label
+from aidheart.study import Endpoint
+from aidheart.tables.ard_rows import EFFECT_DIGITS, one, select
 from aidheart.tables.formatting import fmt_count, fmt_estimate_ci, fmt_mean_sd, fmt_number, fmt_p
 
-COLUMNS = ("Analysis", "Estimate (95% CI)", "Test statistic", "p")
+COLUMNS = ("Analysis", f"Estimate ({ci_label()})", "Test statistic", "p")
 
 
-def paired_table(ard: pd.DataFrame, paramcd: str, population: str, visit: str, digits: int | None = None,
-                 baseline_label: str = "Baseline") -> pd.DataFrame:
-    """Every paired result of ``paramcd`` at ``visit`` against baseline, one display row per analysis.
+def paired_table(ard: pd.DataFrame, endpoint: Endpoint, population: str, visit: str, baseline: str) -> pd.DataFrame:
+    """Every paired result of ``endpoint`` at ``visit`` against baseline, one display row per analysis.
 
     Parameters
     ----------
     ard : DataFrame
-        The ARD (:func:`aidheart.tables.ard_rows.read_ard`).
-    paramcd, population, visit : str
-        Endpoint, analysis set and post-baseline visit.
-    digits : int, optional
-        Decimals of values and changes (default :func:`digits_for`).
+        The ARD (:func:`aidheart.io.read_ard`).
+    endpoint : Endpoint
+        The endpoint (its ``digits`` for values and changes).
+    population, visit : str
+        Analysis set and post-baseline visit.
+    baseline : str
+        The baseline visit's label.
 
     Returns
     -------
     DataFrame
         Columns :data:`COLUMNS`: complete pairs; baseline and visit mean (SD); mean change with
-        95 % t CI, t (df), p; Wilcoxon V and p; Hodges–Lehmann estimate with CI; Cohen's dz and
+        its t CI, t (df), p; Wilcoxon V and p; Hodges–Lehmann estimate with CI; Cohen's dz and
         Hedges' gz with CI; the bootstrap CI; the sign-flip permutation p. Missing values show
         as the missing mark.
     """
-    digits = digits_for(paramcd) if digits is None else digits
-    rows = select(ard, paramcd=paramcd, population=population, visit=visit)
+    digits = endpoint.digits
+    rows = select(ard, paramcd=endpoint.paramcd, population=population, visit=visit)
 
     def get(method, term):
         return one(rows, method=method, term=term)
@@ -46,8 +49,8 @@ def paired_table(ard: pd.DataFrame, paramcd: str, population: str, visit: str, d
     flip = get("sign_flip_permutation", "mean_change")
     table = [
         ("Complete pairs, n", fmt_count(t["n"]), "", ""),
-        (f"{baseline_label}, mean (SD)", fmt_mean_sd(summary["mean_baseline"]["estimate"],
-                                                    summary["sd_baseline"]["estimate"], digits), "", ""),
+        (f"{baseline}, mean (SD)", fmt_mean_sd(summary["mean_baseline"]["estimate"],
+                                              summary["sd_baseline"]["estimate"], digits), "", ""),
         (f"{visit}, mean (SD)", fmt_mean_sd(summary["mean_visit"]["estimate"], summary["sd_visit"]["estimate"],
                                             digits), "", ""),
         ("Mean change, paired t", fmt_estimate_ci(t["estimate"], t["ci_low"], t["ci_high"], digits),
@@ -75,11 +78,8 @@ def _note(row) -> str:
     return f" ({note})" if note else ""
 
 
-def change_interval(ard: pd.DataFrame, paramcd: str, population: str, visit: str, digits: int | None = None) -> str:
-    """The paired-t mean change with its 95 % CI as text (for sentences in a report)."""
-    digits = digits_for(paramcd) if digits is None else digits
-    row = one(ard, paramcd=paramcd, population=population, visit=visit, method="paired_t", term="mean_change")
-    return fmt_estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], digits)
-
-
-__all__ = ["COLUMNS", "change_interval", "paired_table"]
+def change_interval(ard: pd.DataFrame, endpoint: Endpoint, population: str, visit: str) -> str:
+    """The paired-t mean change with its CI as text (for sentences in a report)."""
+    row = one(ard, paramcd=endpoint.paramcd, population=population, visit=visit, method="paired_t",
+              term="mean_change")
+    return fmt_estimate_ci(row["estimate"], row["ci_low"], row["ci_high"], endpoint.digits)

@@ -4,9 +4,9 @@ import re
 
 import pandas as pd
 
-from aidheart.tables.display import column_alignment, show_table
+from aidheart.tables.markdown import column_alignment, show_table
 from aidheart.tables.provenance import NO_CUTOFF, config_table, cutoff_text, input_files_table, run_table
-from aidheart.tables.queries import (
+from aidheart.tables.data_quality import (
     by_form_rule, by_severity, by_subject, combine_queries, query_listing, reconciliation_table,
 )
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aidheart.safety import stopping
+from study_model import CONFIG
 
-ADAE_COLUMNS = ["SUBJID", "AESEQ", "AETERM", "AEBODSYS", "ASTDY", "AENDY", "AEONGO", "AESER", "AEREL", "AEINJFL",
-                "AEINFFL", "AEACN", "AEOUT", "SAFFL", "ATOXGR", "ARELFL", "TRTEMFL"]
+from aidheart.tables import stopping
+
+ADAE_COLUMNS = ["SUBJID", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "ASTDY", "AENDY", "AEONGO", "AESER", "AEREL",
+                "AREL", "AEINJFL", "AEINFFL", "AEACN", "AEOUT", "SAFFL", "AETOXGR", "TRTEMFL"]
 
 
 def adae(*events: dict) -> pd.DataFrame:
-    """ADAE rows: defaults are a non-serious, unrelated, grade 1 TEAE of an enrolled subject."""
-    base = dict(AESEQ=1, AETERM="Headache", AEBODSYS="Nervous system disorders", ASTDY=10, AENDY=12, AEONGO="N",
-                AESER="N", AEREL="Not related", AEINJFL="N", AEINFFL="N", AEACN="", AEOUT="Recovered", SAFFL="Y",
-                ATOXGR=1, ARELFL="N", TRTEMFL="Y")
+    """ADAE rows: defaults are a non-serious, unrelated, grade 1 TEAE of a treated subject."""
+    base = dict(AESEQ=1, AETERM="Headache", AEDECOD="Headache", AEBODSYS="Nervous system disorders", ASTDY=10,
+                AENDY=12, AEONGO="N", AESER="N", AEREL="Not related", AREL="NOT RELATED", AEINJFL="N", AEINFFL="N",
+                AEACN="", AEOUT="Recovered", SAFFL="Y", AETOXGR=1, TRTEMFL="Y")
     return pd.DataFrame([{**base, **event} for event in events], columns=ADAE_COLUMNS)
 
 
@@ -29,11 +31,11 @@ def adlb(grades: dict[str, list[int]]) -> pd.DataFrame:
     for subject, series in grades.items():
         for number, grade in enumerate(series):
             visit = "Baseline" if number == 0 else f"Week {2 * number}"
-            common = dict(USUBJID=f"AIDHEART-{subject}", AVISIT=visit, AVISITN=2 * number, ADY=1 + 14 * number,
+            common = dict(USUBJID=f"AIDHEART-{subject}", SUBJID=subject, AVISIT=visit, AVISITN=2 * number, ADY=1 + 14 * number,
                           ABLFL="Y" if number == 0 else "")
             rows.append({**common, "PARAMCD": "ANC", "AVAL": anc_for_grade[grade]})
             rows.append({**common, "PARAMCD": "ANCGR", "AVAL": grade})
-    return pd.DataFrame(rows, columns=["USUBJID", "PARAMCD", "AVISIT", "AVISITN", "ADY", "AVAL", "ABLFL"])
+    return pd.DataFrame(rows, columns=["USUBJID", "SUBJID", "PARAMCD", "AVISIT", "AVISITN", "ADY", "AVAL", "ABLFL"])
 
 
 def rule(rule_id: str, threshold: int) -> list[dict]:
@@ -72,9 +74,9 @@ def test_serious_infection_below_at_above(threshold, status):
 @pytest.mark.parametrize(("threshold", "status"), [(2, "not met"), (1, "MET")])
 def test_related_death_at_and_above(threshold, status):
     data = adae(
-        {"SUBJID": "1", "AEOUT": "Fatal", "AEREL": "Possibly related", "ARELFL": "Y", "ATOXGR": 5},
-        {"SUBJID": "2", "AEOUT": "Fatal", "AEREL": "Not related", "ARELFL": "N", "ATOXGR": 5},  # unrelated death
-        {"SUBJID": "3", "AEOUT": "Recovered", "AEREL": "Definitely related", "ARELFL": "Y"},  # related, not fatal
+        {"SUBJID": "1", "AEOUT": "Fatal", "AEREL": "Possibly related", "AREL": "RELATED", "AETOXGR": 5},
+        {"SUBJID": "2", "AEOUT": "Fatal", "AEREL": "Not related", "AREL": "NOT RELATED", "AETOXGR": 5},  # unrelated death
+        {"SUBJID": "3", "AEOUT": "Recovered", "AEREL": "Definitely related", "AREL": "RELATED"},  # related, not fatal
     )
     result = stopping.evaluate_stopping_rules(rule("related_death", threshold), EMPTY_ADLB, data)
     assert result.loc[0, "count"] == 1
@@ -82,7 +84,7 @@ def test_related_death_at_and_above(threshold, status):
 
 
 def test_related_death_below_threshold_with_no_related_death():
-    data = adae({"SUBJID": "2", "AEOUT": "Fatal", "AEREL": "Unlikely related", "ARELFL": "N", "ATOXGR": 5})
+    data = adae({"SUBJID": "2", "AEOUT": "Fatal", "AEREL": "Unlikely related", "AREL": "NOT RELATED", "AETOXGR": 5})
     result = stopping.evaluate_stopping_rules(rule("related_death", 1), EMPTY_ADLB, data)
     assert (result.loc[0, "count"], result.loc[0, "status"]) == (0, "not met")
 
@@ -104,8 +106,6 @@ def test_unknown_rule_id_is_an_error_naming_it():
 def test_shipped_config_rules_all_have_a_count():
     import yaml
 
-    from conftest import REPO
-
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config = yaml.safe_load(CONFIG.read_text())
     result = stopping.evaluate_stopping_rules(config["stopping_rules"], EMPTY_ADLB, EMPTY_ADAE)
     assert result["id"].tolist() == [r["id"] for r in config["stopping_rules"]]

@@ -21,3 +21,20 @@ def show_table(frame: pd.DataFrame, **options):
     """``frame`` (already formatted text) as a Markdown pipe table: cells verbatim, number columns right-aligned."""
     frame = frame.astype(str) if len(frame) else frame
     return markdown_table(frame, disable_numparse=True, colalign=column_alignment(frame), **options)
+
+
+def details(lines: list[tuple[str, str]]) -> str:
+    """Markdown of labelled lines (a report's front details): one bold label per paragraph."""
+    return "\n\n".join(f"**{label}:** {text}" for label, text in lines) + "\n"
+
+
+def markdown_table_with_caption(frame: pd.DataFrame, caption: str, label: str) -> str:
+    """:func:`show_table` as Markdown text with a pipe-table caption and a cross-reference label
+    (``: caption {#tbl-x}``), for a table a cell prints among others (``output: asis``)."""
+    return f"{show_table(frame).data}\n\n: {caption} {{#{label}}}\n"
+
+
+def markdown_figure(path: str, caption: str, label: str, alt: str) -> str:
+    """A figure file as a Markdown image with a caption, a cross-reference label and alternative text."""
+    quoted = alt.replace('"', "'")
+    return f'![{caption}]({path}){{#{label} fig-alt="{quoted}"}}\n'

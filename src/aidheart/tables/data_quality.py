@@ -1,4 +1,4 @@
-"""The data-query listing and the row reconciliation as display tables (data-quality report)."""
+"""The data-quality report's tables: the query listing summarised and listed, and the row reconciliation."""
 
 from __future__ import annotations
 

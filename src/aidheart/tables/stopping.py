@@ -1,36 +1,38 @@
-"""The DSMB stopping rules of ``config/config.yaml`` (``stopping_rules``) evaluated with the data.
+"""The DSMB stopping rules of the configuration (``stopping_rules``) evaluated with the data.
 
 Each rule has an ``id``, a ``label`` and a ``threshold``; it is **met** when its
-count reaches the threshold (count ≥ threshold).  What each id counts:
+count reaches the threshold (count >= threshold). What each id counts:
 
-- ``neutropenia_g3``: subjects with a post-baseline ANC of CTCAE grade ≥ 3
-  (ADLB ``ANCGR``, visits after baseline);
+- ``neutropenia_g3``: subjects with a post-baseline ANC of CTCAE grade >= 3
+  (ADLB ``ANCGR`` after the first dose);
 - ``serious_infection``: subjects with a serious treatment-emergent infection
   (ADAE ``AEINFFL == AESER == TRTEMFL == "Y"``);
 - ``related_death``: subjects who died with an AE of outcome fatal that is
   possibly, probably or definitely related (ADAE ``AEOUT == "Fatal"``,
-  ``ARELFL == "Y"``; any onset).
+  ``AREL == "RELATED"``; any onset).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from aidheart.safety import events, neutrophils
+from aidheart.derive.adae import AREL_RELATED
+from aidheart.tables.adverse_events import flagged, reported
+from aidheart.tables.formatting import fmt_count
+from aidheart.tables.neutrophils import worst_post_baseline_grade
 
 MET, NOT_MET = "MET", "not met"
 RESULT_COLUMNS = ["id", "label", "count", "threshold", "status"]
 
 
 def count_neutropenia_g3(adlb: pd.DataFrame) -> int:
-    """Subjects with a post-baseline ANC grade ≥ 3."""
-    worst = neutrophils.worst_post_baseline(adlb)
-    return int((worst >= 3).sum())
+    """Subjects with a post-baseline ANC grade >= 3."""
+    return int((worst_post_baseline_grade(adlb) >= 3).sum())
 
 
 def count_serious_infection(adae: pd.DataFrame) -> int:
     """Subjects with a serious treatment-emergent infection."""
-    infections = events.flagged(adae, "AEINFFL")
+    infections = flagged(adae, "AEINFFL")
     if infections.empty:
         return 0
     return int(infections.loc[infections["AESER"].astype("string").eq("Y").fillna(False).astype(bool),
@@ -39,11 +41,11 @@ def count_serious_infection(adae: pd.DataFrame) -> int:
 
 def count_related_death(adae: pd.DataFrame) -> int:
     """Subjects with a fatal AE that is possibly, probably or definitely related."""
-    every = events.reported(adae)
+    every = reported(adae)
     if every.empty:
         return 0
     fatal = every["AEOUT"].astype("string").eq("Fatal").fillna(False).astype(bool)
-    related = every["ARELFL"].astype("string").eq("Y").fillna(False).astype(bool)
+    related = every["AREL"].astype("string").eq(AREL_RELATED).fillna(False).astype(bool)
     return int(every.loc[fatal & related, "SUBJID"].nunique())
 
 
@@ -55,7 +57,7 @@ COUNTERS = {
 
 
 def evaluate(rules: list[dict], counts: dict[str, int]) -> pd.DataFrame:
-    """Each rule with its count, threshold and status (``MET`` when count ≥ threshold, else ``not met``).
+    """Each rule with its count, threshold and status (``MET`` when count >= threshold, else ``not met``).
 
     ``counts`` maps rule id -> count; a rule without a count is an error naming it.
     """
@@ -77,3 +79,11 @@ def evaluate_stopping_rules(rules: list[dict], adlb: pd.DataFrame, adae: pd.Data
                          f"known ids: {', '.join(sorted(COUNTERS))}")
     counts = {rule["id"]: COUNTERS[rule["id"]](adlb, adae) for rule in rules}
     return evaluate(rules, counts)
+
+
+def stopping_table(results: pd.DataFrame) -> pd.DataFrame:
+    """:func:`evaluate_stopping_rules` as text: rule, count, threshold, status (``MET`` in bold)."""
+    return pd.DataFrame({"Stopping rule": results["label"].astype(str).str.replace(">=", "≥", regex=False),
+                         "Count": results["count"].map(fmt_count),
+                         "Threshold (met when count ≥)": results["threshold"].map(fmt_count),
+                         "Status": [f"**{status}**" if status == MET else status for status in results["status"]]})

@@ -1,9 +1,11 @@
-"""What the DSMB report takes from the configuration (for the workflow rule; no Snakemake here)."""
+"""What the DSMB report takes from the configuration and the export (for the workflow rule; no Snakemake here)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from aidheart.study import study_config
 
 EXPORT_NAME = re.compile(r"_DATA_(\d{4}-\d{2}-\d{2})_\d{4}\.csv$")
 
@@ -17,20 +19,16 @@ def report_cutoff(config: dict, export_files) -> tuple[str, str]:
     return (max(dates), "export") if dates else ("", "none")
 
 
+#: Configuration keys the DSMB report reads besides the study model.
+REPORT_KEYS = ("safety", "populations", "stopping_rules")
+
+
 def report_parameters(config: dict, export_files) -> dict:
-    """The DSMB report's parameters besides its input files: cut-off, study metadata, stopping rules."""
+    """The DSMB report's parameters besides its input files: the cut-off and its source, and ``config``,
+    the configuration keys it reads (the study model, safety, populations and stopping rules)."""
     cutoff, source = report_cutoff(config, export_files)
-    return {
-        "cutoff_date": cutoff,
-        "cutoff_source": source,
-        "study": config["study"],
-        "visit_plan": config["visits"],
-        "end_of_treatment_visit": config["end_of_treatment_visit"],
-        "teae_window_days": config["safety"]["teae_window_days"],
-        "anc_lln": config["safety"]["anc_lln"],
-        "adherence_min_pct": config["populations"]["adherence_min_pct"],
-        "stopping_rules": config["stopping_rules"],
-    }
+    return {"cutoff_date": cutoff, "cutoff_source": source,
+            "config": {**study_config(config), **{key: config[key] for key in REPORT_KEYS}}}
 
 
 def report_metadata(config: dict, export_files) -> dict:
@@ -43,7 +41,10 @@ def report_metadata(config: dict, export_files) -> dict:
 
 
 def source_files(root: str | Path) -> list[str]:
-    """The report's shared includes and the library modules that build its tables (a change re-renders it)."""
+    """The report's shared includes and the library modules that build its tables and figure (a change
+    re-renders it)."""
     root = Path(root)
+    package = root / "src" / "aidheart"
+    modules = [*(package / "tables").glob("*.py"), package / "figures" / "enrolment.py", package / "figures" / "palette.py"]
     return [str(root / "reports" / "_setup.qmd"), str(root / "reports" / "_quarto.yml"),
-            *sorted(str(path) for path in (root / "src" / "aidheart" / "safety").glob("*.py"))]
+            *sorted(str(path) for path in modules)]
