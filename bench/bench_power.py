@@ -13,8 +13,10 @@ process CPU time (the fairer figure on a shared machine) and wall time:
    (:func:`aidheart.stats.mmrm_fit.fit_mmrm_arrays` + one Kenward-Roger contrast) on the first
    ``--single`` replicates, per fit, with the largest difference from the batched results.
 
-The Snakemake jobs add their own start-up (Python, numpy and scipy imports, about 0.4-0.6 s
-per job) on top of (1); ``bench/bench_pipeline.py`` times the workflow.
+The Snakemake jobs add their own start-up (Python, Snakemake's script preamble and numpy,
+about 0.3-0.5 s per job) on top of (1); ``bench/bench_pipeline.py`` times the workflow. BLAS
+runs on one thread, as in a Snakemake job (which sets ``OMP_NUM_THREADS`` and
+``OPENBLAS_NUM_THREADS`` to the job's threads, 1), unless those variables are set.
 
 Usage: ``python bench/bench_power.py [--models PATH] [--fits N] [--single N]``
 """
@@ -23,16 +25,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import yaml
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")  # before numpy loads its BLAS
 
-from aidheart.analysis.power_plan import effect_label, power_scenarios
-from aidheart.stats.mmrm_fit import fit_mmrm_arrays
-from aidheart.stats.trial_power import (
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from aidheart.analysis.power_plan import effect_label, power_scenarios  # noqa: E402
+from aidheart.stats.mmrm_fit import fit_mmrm_arrays  # noqa: E402
+from aidheart.stats.trial_power import (  # noqa: E402
     GeneratingModel,
     analyse_trials,
     analysis_design,
