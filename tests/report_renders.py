@@ -27,7 +27,8 @@ INPUTS = {
     "analysis": {"ard": "results/stats/ard.csv", "adsl": "results/adam/adsl.csv", "adeff": "results/adam/adeff.csv",
                  "adae": "results/adam/adae.csv", "adlb": "results/adam/adlb.csv",
                  "input_files": "results/provenance/input_files.csv",
-                 "run_info": "results/provenance/run_info.json"},
+                 "run_info": "results/provenance/run_info.json", "power": "results/power/power.csv",
+                 "power_models": "results/power/generating_models.json"},
     "data_quality": {"queries": "results/qc/queries.csv", "reconciliation": "results/qc/reconciliation.csv"},
     "dsmb": {**{name: f"results/clean/{name}.csv" for name in CLEAN_TABLES},
              "ae_clean": "results/clean/adverse_events.csv",
@@ -40,9 +41,10 @@ def rule_parameters(name: str) -> tuple[dict, dict | None]:
     """(parameters besides the input files, metadata) the report's rule passes."""
     cutoff = dict(zip(("cutoff_date", "cutoff_source"), effective_cutoff(CONFIG, REDCAP_FILES)))
     if name == "analysis":
-        keys = ("safety", "progression_criteria", "trial_end_reason")
+        keys = ("analysis", "safety", "progression_criteria", "trial_end_reason")
         return {**cutoff, "figures": "results/figures",
-                "config": {**study_config(CONFIG), **{key: CONFIG[key] for key in keys}}}, None
+                "config": {**study_config(CONFIG), **{key: CONFIG[key] for key in keys}},
+                "next_trial_arms": CONFIG["next_trial"]["arms"]}, None
     if name == "data_quality":
         return cutoff, None
     return report_parameters(CONFIG, REDCAP_FILES), report_metadata(CONFIG, REDCAP_FILES)

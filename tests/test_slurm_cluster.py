@@ -33,8 +33,9 @@ CLUSTER_TARGETS = [
 ]
 
 # The cluster jobs of one run of the whole pipeline: the profile's groups (prepare, analysis,
-# reports); every other rule is a localrule. One job per rule would be 14 submissions.
-PIPELINE_CLUSTER_JOBS = 3
+# reports, and the power scenarios 14 to a job: two); every other rule is a localrule. One job
+# per rule would be 44 submissions.
+PIPELINE_CLUSTER_JOBS = 5
 
 
 def cannot_run_slurmd() -> str | None:

@@ -13,6 +13,7 @@ import jsonschema
 import yaml
 
 from aidheart.analysis.plan import AnalysisPlan, PlanError
+from aidheart.analysis.power_plan import power_scenarios
 from aidheart.study import Study, StudyError
 
 
@@ -46,10 +47,48 @@ def _check_semantics(config: dict) -> None:
             message = f"config key 'cutoff_date': {cutoff!r} is not a calendar date (YYYY-MM-DD or empty)"
             raise ConfigError(message) from None
     try:
-        Study.from_config(config)
+        study = Study.from_config(config)
         AnalysisPlan.from_config(config["analysis"])
     except (StudyError, PlanError) as error:
         raise ConfigError(str(error)) from None
+    _check_next_trial(config["next_trial"], study)
+
+
+def _check_next_trial(next_trial: dict, study: Study) -> None:
+    """The next trial's endpoints are the study's, its visits post-baseline visits, its settings usable."""
+    post = [visit.avisit for visit in study.schedule.post_baseline]
+    primary = next_trial["primary_visit"]
+    if primary not in post:
+        raise ConfigError(f"config key 'next_trial.primary_visit': {primary!r} is not one of the post-baseline "
+                          f"visits {post}")
+    for entry in next_trial["endpoints"]:
+        if entry["paramcd"] not in study.paramcds:
+            raise ConfigError(f"config key 'next_trial.endpoints': {entry['paramcd']!r} is not one of the "
+                              f"endpoints {study.paramcds}")
+        if "mcid" in entry["effects"] and study.endpoint(entry["paramcd"]).mcid is None:
+            raise ConfigError(f"config key 'next_trial.endpoints': effect 'mcid' of {entry['paramcd']}, which has "
+                              "no mcid in config endpoints")
+    settings = [("effect_shape", next_trial["effect_shape"])]
+    if isinstance(next_trial["retention"], dict):
+        settings.append(("retention", next_trial["retention"]))
+    for key, setting in settings:
+        unknown = [visit for visit in setting if visit not in post]
+        if unknown:
+            raise ConfigError(f"config key 'next_trial.{key}': {unknown[0]!r} is not one of the post-baseline "
+                              f"visits {post}")
+    if next_trial["effect_shape"].get(primary) != 1:
+        raise ConfigError(f"config key 'next_trial.effect_shape': the primary visit {primary!r} must have 1 "
+                          "(the effect is the difference there)")
+    if isinstance(next_trial["retention"], dict):
+        shares = [next_trial["retention"][visit] for visit in post if visit in next_trial["retention"]]
+        if any(later > earlier for earlier, later in zip(shares, shares[1:])):
+            raise ConfigError(f"config key 'next_trial.retention': {shares} increases over the visits "
+                              "(dropout is monotone)")
+    names = [scenario.name for scenario in power_scenarios(next_trial)]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ConfigError(f"config key 'next_trial': two scenarios are both named {repeated[0]!r} "
+                          "(endpoints or effects listed twice?)")
 
 
 def validate_config(config: dict, schema_path: str | Path) -> dict:

@@ -2,6 +2,7 @@
 import re
 import zlib
 
+from aidheart.analysis.power_plan import effect_label, power_scenarios
 from aidheart.cutoff import effective_cutoff
 from aidheart.figures.names import ENDPOINT_FIGURES, RESULT_FIGURES, SUBJECT_FIGURES, figure_stem
 from aidheart.jobenv import export_package_path
@@ -29,6 +30,7 @@ QUERY_PARTS = f"{RESULTS}/interim/queries"
 ADAM = f"{RESULTS}/adam"
 STATS = f"{RESULTS}/stats"
 REPORTS = f"{RESULTS}/reports"
+POWER = f"{RESULTS}/power"
 MONITOR_PARTS = f"{RESULTS}/interim/monitor"
 # Workflow constant, not study metadata: at most this many monitor jobs. Up to
 # it, one job per monitor file (a new or changed file re-runs only its session);
@@ -126,7 +128,8 @@ def all_targets():
     """What `snakemake` builds by default."""
     return [f"{RESULTS}/provenance/input_files.csv", *clean_outputs().values(), f"{QC}/queries.csv",
             f"{QC}/reconciliation.csv", *DERIVE_OUTPUTS, *ADAM_EXPORT_OUTPUTS.values(), f"{STATS}/ard.csv",
-            *figure_outputs().values(), *REPORT_OUTPUTS.values(), *DSMB_OUTPUTS]
+            *figure_outputs().values(), f"{POWER}/power.csv", *power_figure_outputs().values(),
+            *REPORT_OUTPUTS.values(), *DSMB_OUTPUTS]
 
 
 def caption(name):
@@ -163,3 +166,26 @@ def result_figure_outputs():
 def figure_outputs():
     """Every figure file (PNG and SVG) by name, the PNGs marked for `snakemake --report`."""
     return {**subject_figure_outputs(), **result_figure_outputs()}
+
+
+# Power of the next trial (workflow/rules/power.smk): one job per scenario.
+POWER_SCENARIOS = {scenario.name: scenario for scenario in power_scenarios(config["next_trial"])}
+
+
+def power_figure_outputs():
+    """The power curves (PNG, marked for the report, and its SVG twin), drawn by the gather job."""
+    return _figure("power")
+
+
+def power_scenario_files():
+    """Every scenario's replicates, in config order."""
+    return [f"{POWER}/{name}.csv" for name in POWER_SCENARIOS]
+
+
+def power_scenario_setting(wildcards):
+    """The settings of one scenario job: only its own, so a new grid point re-runs nothing else."""
+    scenario = POWER_SCENARIOS[wildcards.scenario]
+    next_trial = config["next_trial"]
+    return {"name": scenario.name, "paramcd": scenario.paramcd, "n_per_arm": scenario.n_per_arm,
+            "effect": effect_label(scenario.effect), "replicates": next_trial["replicates"],
+            "seed": next_trial["seed"]}

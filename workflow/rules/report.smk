@@ -29,6 +29,7 @@ rule render_analysis:
         f"{REPORT_SOURCES}/_setup.qmd",
         f"{REPORT_SOURCES}/_quarto.yml",
         figure_outputs().values(),
+        power_figure_outputs().values(),
         qmd=f"{REPORT_SOURCES}/analysis.qmd",
         ard=f"{STATS}/ard.csv",
         adsl=f"{ADAM}/adsl.csv",
@@ -37,6 +38,8 @@ rule render_analysis:
         adlb=f"{ADAM}/adlb.csv",
         input_files=f"{RESULTS}/provenance/input_files.csv",
         run_info=f"{RESULTS}/provenance/run_info.json",
+        power=f"{POWER}/power.csv",
+        power_models=f"{POWER}/generating_models.json",
     output:
         html=REPORT_OUTPUTS["analysis_html"],
         pdf=REPORT_OUTPUTS["analysis_pdf"],
@@ -45,7 +48,8 @@ rule render_analysis:
     benchmark:
         f"{LOGS}/benchmarks/render_analysis.tsv"
     params:
-        parameters={**CUTOFF, "figures": FIGURES, "config": analysis_report_config()},
+        parameters={**CUTOFF, "figures": FIGURES, "config": analysis_report_config(),
+                    "next_trial_arms": config["next_trial"]["arms"]},
         renderer=config["renderer"],
     priority: CRITICAL_PATH_PRIORITY
     conda:

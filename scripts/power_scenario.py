@@ -1,0 +1,26 @@
+"""Rule power_scenario: simulate and analyse one scenario's replicates of the next trial."""
+
+import csv
+import json
+
+from aidheart.io import atomic_paths, exit_on_write_error
+from aidheart.rulelog import configure_rule_logging
+from aidheart.stats.trial_power import GeneratingModel, replicate_rows, simulate_scenario
+
+log = configure_rule_logging(snakemake.log[0], "power_scenario")
+setting = snakemake.params.scenario
+with open(snakemake.input.models, encoding="utf-8") as handle:
+    record = json.load(handle)[setting["paramcd"]]
+delta = record["effects"][setting["effect"]]
+results = simulate_scenario(GeneratingModel.from_record(record), name=setting["name"], seed=setting["seed"],
+                            n_per_arm=setting["n_per_arm"], delta=delta, replicates=setting["replicates"])
+identity = {"scenario": setting["name"], "paramcd": setting["paramcd"], "n_per_arm": setting["n_per_arm"],
+            "effect": setting["effect"], "delta": delta}
+rows = list(replicate_rows(results, identity))
+with exit_on_write_error(log), atomic_paths([snakemake.output.replicates]) as (temporary,):
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+log.info("%s: %d replicates, %d not converged, %d refitted one by one", setting["name"], len(rows),
+         int((~results["converged"]).sum()), int(results["refitted"].sum()))

@@ -1,0 +1,47 @@
+"""The power simulation in the pipeline: one job per scenario, gathered into the power table.
+
+A scenario's replicates come from its name and the configured seed alone, so one scenario
+run by itself, in another working directory, gives the same file byte for byte as the
+full run on the shipped study.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from aidheart.analysis.power_plan import power_scenarios
+from conftest import SHIPPED_DATA, run_workflow
+
+ROOT = Path(__file__).resolve().parents[1]
+NEXT_TRIAL = yaml.safe_load((ROOT / "config/config.yaml").read_text())["next_trial"]
+
+
+def test_power_table_has_every_scenario_and_counts_every_replicate(shipped_run):
+    power = pd.read_csv(shipped_run / "results/power/power.csv")
+    scenarios = power_scenarios(NEXT_TRIAL)
+    assert power["scenario"].tolist() == [scenario.name for scenario in scenarios]
+    for scenario in scenarios:
+        replicates = pd.read_csv(shipped_run / f"results/power/{scenario.name}.csv", dtype={"message": str},
+                                 keep_default_na=False)
+        row = power.set_index("scenario").loc[scenario.name]
+        assert len(replicates) == NEXT_TRIAL["replicates"] == row["replicates"]
+        assert row["not_converged"] == (~replicates["converged"]).sum()
+        assert replicates["message"].ne("").sum() == row["not_converged"]
+    models = json.loads((shipped_run / "results/power/generating_models.json").read_text())
+    assert list(models) == [endpoint["paramcd"] for endpoint in NEXT_TRIAL["endpoints"]]
+    assert (shipped_run / "results/figures/power.png").stat().st_size > 0
+
+
+def test_a_scenario_run_alone_elsewhere_gives_the_same_replicates(shipped_run, tmp_path):
+    name = power_scenarios(NEXT_TRIAL)[-1].name
+    (tmp_path / "results/power").mkdir(parents=True)
+    shutil.copy(shipped_run / "results/power/generating_models.json", tmp_path / "results/power")
+    run_workflow(tmp_path, SHIPPED_DATA, "--allowed-rules", "power_scenario", "--cores", "1",
+                 f"results/power/{name}.csv")
+    alone = (tmp_path / f"results/power/{name}.csv").read_bytes()
+    assert alone == (shipped_run / f"results/power/{name}.csv").read_bytes()
