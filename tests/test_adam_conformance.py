@@ -34,6 +34,7 @@ from study_model import CONFIG, STUDY
 from aidheart.adam_export.codelists import codelist_of, study_codelists
 from aidheart.adam_export.metadata import read_dataset
 from aidheart.adam_export.parameters import dataset_parameters
+from aidheart.derive.ctcae import safety_labs
 from aidheart.derive.variables import (
     ASSIGNED,
     DATASETS,
@@ -47,7 +48,9 @@ from aidheart.derive.variables import (
 )
 from aidheart.io import read_table
 
-VIS_WEIGHTS = yaml.safe_load(CONFIG.read_text())["vis_weights"]
+CONFIG_VALUES = yaml.safe_load(CONFIG.read_text())
+VIS_WEIGHTS = CONFIG_VALUES["vis_weights"]
+LABS = safety_labs(CONFIG_VALUES["safety"]["labs"])
 NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
 MAX_LABEL, MAX_TEXT_BYTES = 40, 200
 REQUIRED = {
@@ -84,7 +87,7 @@ def clean(shipped_run) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def codelists():
-    return study_codelists(STUDY, VIS_WEIGHTS, dataset_parameters(STUDY))
+    return study_codelists(STUDY, VIS_WEIGHTS, dataset_parameters(STUDY, LABS))
 
 
 # --- checks: each returns the problems it finds ------------------------------------------------
@@ -499,17 +502,24 @@ def test_a_new_visit_and_endpoint_reach_the_metadata_from_the_configuration_alon
     config["endpoints"].append({"paramcd": "WBC", "label": "White blood cell count", "unit": "10^9/L", "digits": 2,
                                 "source": {"labs": "wbc"}, "sets": ["EFF"]})
     study = Study.from_config(config)
-    parameters = dataset_parameters(study)
+    parameters = dataset_parameters(study, LABS)
     lists = study_codelists(study, config["vis_weights"], parameters)
     assert lists[("ADEFF", "PARAMCD")].items[-1] == ("WBC", "White blood cell count (10^9/L)")
     assert lists[("", "AVISIT")].values[-1] == "Week 20" and lists[("", "AVISITN")].items[-1] == ("20", "Week 20")
     assert parameters["ADEFF"][-1].derivation.startswith("labs.value of the param wbc")
 
 
-def test_a_lab_parameter_without_a_derivation_text_is_named(monkeypatch):
-    from aidheart.adam_export.parameters import ParameterError
-    from aidheart.derive import adlb
-
-    monkeypatch.setattr(adlb, "PARAM_ORDER", (*adlb.PARAM_ORDER, "ANCTOX"))
-    with pytest.raises(ParameterError, match="ADLB parameter ANCTOX has no label or derivation text"):
-        dataset_parameters(STUDY)
+def test_a_new_safety_lab_reaches_the_adlb_parameters_and_codelists_from_the_configuration_alone():
+    config = yaml.safe_load(CONFIG.read_text())
+    config["safety"]["labs"].append({"param": "alt", "paramcd": "ALT", "label": "Alanine aminotransferase",
+                                     "unit": "U/L", "normal_range": [7, 56], "direction": "high",
+                                     "term": "Alanine aminotransferase increased", "grade_limits": [168, 280, 1120]})
+    parameters = dataset_parameters(STUDY, safety_labs(config["safety"]["labs"]))
+    lists = study_codelists(STUDY, config["vis_weights"], parameters)
+    assert lists[("ADLB", "PARAMCD")].items[-2:] == (
+        ("ALT", "Alanine aminotransferase (U/L)"),
+        ("ALTGR", "Alanine aminotransferase increased, CTCAE grade (0-4)"))
+    grade = parameters["ADLB"][-1]
+    # the grading as configured: ULN 56, then 168 (3 x ULN), 280 and 1120
+    assert grade.derivation.startswith("CTCAE v5 grade of the ALT record")
+    assert "grade 1 above ULN 56 to 168; grade 2 above 168 to 280" in grade.derivation

@@ -30,12 +30,14 @@ from aidheart.adam_export.export import ExportError, export_adam, export_files
 from aidheart.adam_export.metadata import read_dataset, xpt_name
 from aidheart.adam_export.xpt import XptError, check_xpt_limits, set_stamps
 from aidheart.derive.variables import DATASETS, TEXT, dataset_spec
-from aidheart.dsmb import report_cutoff
+from aidheart.cutoff import effective_cutoff
+from aidheart.derive.ctcae import safety_labs
 from conftest import SHIPPED_DATA
 from xpt_reader import read_member
 
 CONFIG_VALUES = yaml.safe_load(CONFIG.read_text())
-DATA_DATE = report_cutoff(CONFIG_VALUES, (SHIPPED_DATA / "redcap").glob("*.csv"))[0]
+LABS = safety_labs(CONFIG_VALUES["safety"]["labs"])
+DATA_DATE = effective_cutoff(CONFIG_VALUES, (SHIPPED_DATA / "redcap").glob("*.csv"))[0]
 
 
 def read_xpt(path) -> tuple[pd.DataFrame, pd.io.sas.sas_xport.XportReader]:
@@ -109,7 +111,7 @@ def _dataset_files(folder):
 def test_export_gives_the_same_bytes_as_the_pipeline_twice(shipped_run, tmp_path):
     adam = shipped_run / "results/adam"
     for run in ("first", "second"):
-        export_adam(_dataset_files(adam), tmp_path / run, study=STUDY, vis_weights=CONFIG_VALUES["vis_weights"],
+        export_adam(_dataset_files(adam), tmp_path / run, study=STUDY, safety_labs=LABS, vis_weights=CONFIG_VALUES["vis_weights"],
                     data_date=DATA_DATE)
     for name, path in export_files(adam).items():
         relative = path.relative_to(adam)
@@ -123,7 +125,7 @@ def test_a_column_without_metadata_stops_the_export_naming_it(shipped_run, tmp_p
     adlb = pd.read_csv(tmp_path / "adlb.csv")
     adlb.assign(ATOXGR=0).to_csv(tmp_path / "adlb.csv", index=False)
     with pytest.raises(ExportError, match=r"ADLB: column\(s\) ATOXGR have no entry in the dataset specification"):
-        export_adam(_dataset_files(tmp_path), tmp_path / "out", study=STUDY,
+        export_adam(_dataset_files(tmp_path), tmp_path / "out", study=STUDY, safety_labs=LABS,
                     vis_weights=CONFIG_VALUES["vis_weights"], data_date=DATA_DATE)
     assert not (tmp_path / "out" / "define.xml").exists()
 

@@ -3,7 +3,6 @@
 # datasets as derived, dated by the data cut-off (not the clock: the same data, the same bytes).
 from aidheart.adam_export.export import export_files
 from aidheart.derive.variables import DATASETS
-from aidheart.dsmb import report_cutoff
 
 ADAM_EXPORT_OUTPUTS = {name: str(path) for name, path in export_files(ADAM).items()}
 
@@ -19,8 +18,9 @@ rule adam_export:
         f"{LOGS}/benchmarks/adam_export.tsv"
     params:
         study=STUDY_CONFIG,
+        safety_labs=config["safety"]["labs"],
         vis_weights=config["vis_weights"],
-        data_date=report_cutoff(config, redcap_files())[0],
+        data_date=CUTOFF_DATE,
     conda:
         "../envs/python.yaml"
     script:

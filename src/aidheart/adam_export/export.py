@@ -7,7 +7,7 @@ or none, never a mix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from aidheart.adam_export.define_xml import define_xml
 from aidheart.adam_export.metadata import Metadata, build_metadata, read_dataset, xpt_name
 from aidheart.adam_export.parameters import dataset_parameters
 from aidheart.adam_export.xpt import write_xpt
+from aidheart.derive.ctcae import SafetyLab
 from aidheart.derive.variables import DATASETS
 from aidheart.io import atomic_paths
 from aidheart.study import Study
@@ -52,7 +53,7 @@ def assert_columns_match(columns, spec) -> None:
 
 
 def export_adam(dataset_files: Mapping[str, str | Path], adam_dir: str | Path, *, study: Study,
-                vis_weights: Mapping[str, float], data_date: str) -> Metadata:
+                safety_labs: Sequence[SafetyLab], vis_weights: Mapping[str, float], data_date: str) -> Metadata:
     """Describe and export the analysis datasets; return their metadata.
 
     Parameters
@@ -64,6 +65,8 @@ def export_adam(dataset_files: Mapping[str, str | Path], adam_dir: str | Path, *
         The ADaM folder; the files of :func:`export_files` are written below it.
     study : Study
         Identifiers, treatment, visits and endpoints.
+    safety_labs : sequence of SafetyLab
+        The safety labs of ADLB (config ``safety.labs``).
     vis_weights : mapping
         Config ``vis_weights``.
     data_date : str
@@ -80,7 +83,7 @@ def export_adam(dataset_files: Mapping[str, str | Path], adam_dir: str | Path, *
     data = {spec: read_dataset(dataset_files[spec.name.lower()], spec) for spec in DATASETS}
     for spec, frame in data.items():
         assert_columns_match(frame.columns, spec)
-    parameters = dataset_parameters(study)
+    parameters = dataset_parameters(study, safety_labs)
     metadata = build_metadata(data, study_codelists(study, vis_weights, parameters), parameters,
                               study_id=study.study_id, description=f"{study.study_id}: {study.treatment}",
                               date=data_date)

@@ -1,16 +1,18 @@
 """The parameters of each BDS dataset and how each one's ``AVAL`` is derived (value-level metadata).
 
 The lists come from where the derivations take them: ADEFF's from the study's endpoints
-(configuration), ADLB's from :mod:`aidheart.derive.adlb`, ADEX's from
+(configuration), ADLB's from the safety labs (configuration ``safety.labs``), ADEX's from
 :mod:`aidheart.derive.adex`. A parameter the text below does not describe stops the export
-with an error naming it, so a new kind of parameter cannot go out undocumented.
+with an error naming it, so a new kind of endpoint cannot go out undocumented.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aidheart.derive import adex, adlb
+from aidheart.derive.ctcae import SafetyLab
 from aidheart.derive.records import ZERO_IMPUTED
 from aidheart.derive.variables import DERIVED, PREDECESSOR
 from aidheart.study import Endpoint, Study
@@ -44,13 +46,6 @@ ENDPOINT_DERIVATIONS = {
     "inotrope_log": "Time-weighted mean VIS of the inotrope_log entries in force over the visit interval "
                     "[ASTDY, AENDY] (a log entry holds until the next one)",
 }
-#: ADLB parameters derived from another ADLB parameter -> how.
-LAB_DERIVED = {
-    adlb.ANCGR[0]: "CTCAE v5 grade of the ANC record: 0 at or above the LLN (safety.anc_lln), 1 below it down to "
-                   "1.5, 2 below 1.5 down to 1.0, 3 below 1.0 down to 0.5, 4 below 0.5 (10^9/L)",
-}
-
-
 def endpoint_parameter(endpoint: Endpoint) -> Parameter:
     """The ADEFF parameter of an endpoint (its ``zero_if_not_done`` reasons named in the derivation)."""
     text = ENDPOINT_DERIVATIONS[endpoint.derivation].format(arg=endpoint.source[endpoint.derivation])
@@ -60,20 +55,15 @@ def endpoint_parameter(endpoint: Endpoint) -> Parameter:
     return Parameter(endpoint.paramcd, endpoint.param, text)
 
 
-def lab_parameters() -> tuple[Parameter, ...]:
-    """The ADLB parameters in ``PARAMN`` order; :class:`ParameterError` for one with no description."""
-    labels = {code: (source, label) for source, (code, label) in adlb.LAB_PARAMS.items()}
-    labels[adlb.ANCGR[0]] = ("", adlb.ANCGR[1])
+def lab_parameters(labs: Sequence[SafetyLab]) -> tuple[Parameter, ...]:
+    """The ADLB parameters in ``PARAMN`` order: each safety lab (config ``safety.labs``), then its CTCAE grade
+    (:func:`aidheart.derive.adlb.derive_param_grade`), the grading stated from the lab's configuration."""
     parameters = []
-    for code in adlb.PARAM_ORDER:
-        source, label = labels.get(code, ("", ""))
-        if source:
-            parameters.append(Parameter(code, label, ENDPOINT_DERIVATIONS["labs"].format(arg=source)))
-        elif label and code in LAB_DERIVED:
-            parameters.append(Parameter(code, label, LAB_DERIVED[code]))
-        else:
-            raise ParameterError(f"ADLB parameter {code} has no label or derivation text "
-                                 "(aidheart.adam_export.parameters)")
+    for lab in labs:
+        (code, label), = adlb.lab_params([lab]).values()
+        parameters.append(Parameter(code, label, ENDPOINT_DERIVATIONS["labs"].format(arg=lab.param)))
+        parameters.append(Parameter(lab.grade_paramcd, adlb.grade_param(lab),
+                                    f"CTCAE v5 grade of the {code} record of the same visit: {lab.grading}"))
     return tuple(parameters)
 
 
@@ -83,17 +73,18 @@ def exposure_parameters() -> tuple[Parameter, ...]:
                  for code, (variable, label) in adex.EXPOSURE_PARAMS.items())
 
 
-def dataset_parameters(study: Study) -> dict[str, tuple[Parameter, ...]]:
-    """Dataset name -> its parameters in ``PARAMN`` order (the datasets with ``PARAMCD``).
+def dataset_parameters(study: Study, labs: Sequence[SafetyLab]) -> dict[str, tuple[Parameter, ...]]:
+    """Dataset name -> its parameters in ``PARAMN`` order (the datasets with ``PARAMCD``); ``labs``: the
+    safety labs of config ``safety.labs`` (:func:`aidheart.derive.ctcae.safety_labs`).
 
     Raises
     ------
     ParameterError
-        An endpoint whose ``source`` has no description, or an undescribed ADLB parameter.
+        An endpoint whose ``source`` has no description.
     """
     unknown = sorted({endpoint.derivation for endpoint in study.endpoints} - set(ENDPOINT_DERIVATIONS))
     if unknown:
         raise ParameterError(f"endpoint source(s) {', '.join(unknown)} have no derivation text "
                              "(aidheart.adam_export.parameters)")
     return {"ADEFF": tuple(endpoint_parameter(endpoint) for endpoint in study.endpoints),
-            "ADLB": lab_parameters(), "ADEX": exposure_parameters()}
+            "ADLB": lab_parameters(labs), "ADEX": exposure_parameters()}

@@ -18,11 +18,16 @@ def lab_params(labs: Sequence[SafetyLab]) -> dict[str, tuple[str, str]]:
     return {lab.param: (lab.paramcd, f"{lab.label} ({lab.unit})") for lab in labs}
 
 
+def grade_param(lab: SafetyLab) -> str:
+    """``PARAM`` of the grade records of ``lab``."""
+    return f"{lab.term}, CTCAE grade (0-{lab.max_grade})"
+
+
 def derive_param_grade(dataset: pd.DataFrame, lab: SafetyLab) -> pd.DataFrame:
     """Records of the CTCAE grade of each ``lab`` record (:func:`~aidheart.derive.ctcae.compute_ctcae_grade`):
     ``PARAMCD`` :attr:`~aidheart.derive.ctcae.SafetyLab.grade_paramcd`, the value's source row kept."""
     values = dataset[dataset["PARAMCD"] == lab.paramcd]
-    return values.assign(PARAMCD=lab.grade_paramcd, PARAM=f"{lab.term}, CTCAE grade (0-{lab.max_grade})",
+    return values.assign(PARAMCD=lab.grade_paramcd, PARAM=grade_param(lab),
                          AVAL=compute_ctcae_grade(values["AVAL"], lab).astype(float))
 
 
