@@ -4,10 +4,18 @@
 --directory workdir --config data_dir=...`` and returns the completed process;
 ``shipped_run`` is one full run on the shipped study for the whole session
 (end-to-end tests read its ``results/``, ``logs/`` and ``.snakemake/log``).
+
+Local runs find ``tests/local_path/scontrol`` first on ``PATH``, a stand-in that fails at once.
+Every Snakemake start loads the SLURM executor plugin, whose settings ask ``scontrol show
+config`` for SLURM's MinJobAge with a 10 s timeout; where SLURM's clients are installed and no
+controller runs (this machine between the cluster tests) that costs about 9 s per Snakemake
+call, the plugin then falling back to its defaults, as the stand-in's failure makes it do at
+once. The cluster tests (tests/test_slurm_cluster.py) put the real ``PATH`` back.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +26,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_DATA = REPO / "data" / "raw"
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+#: PATH as the tests were started with; the cluster tests run with it (module notes).
+CLIENT_PATH = os.environ.get("PATH", "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_path():
+    """``tests/local_path`` first on PATH for the session (module notes)."""
+    os.environ["PATH"] = os.pathsep.join([str(REPO / "tests" / "local_path"), CLIENT_PATH])
+    yield
+    os.environ["PATH"] = CLIENT_PATH
 
 
 def run_workflow(workdir: Path, data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:

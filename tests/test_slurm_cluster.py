@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHIPPED_DATA, run_workflow
+from conftest import CLIENT_PATH, REPO, SHIPPED_DATA, run_workflow
 
 CLUSTER_SCRIPT = REPO / "workflow" / "cluster" / "local-slurm.sh"
 PROFILE = REPO / "workflow" / "profiles" / "slurm"
@@ -53,8 +53,15 @@ CANNOT_RUN_SLURMD = cannot_run_slurmd()
 needs_local_cluster = pytest.mark.skipif(CANNOT_RUN_SLURMD is not None, reason=str(CANNOT_RUN_SLURMD))
 
 
+@pytest.fixture(autouse=True)
+def slurm_clients(monkeypatch):
+    """The real SLURM clients on PATH (conftest puts a failing scontrol first for local runs)."""
+    monkeypatch.setenv("PATH", CLIENT_PATH)
+
+
 def cluster_script(action: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CLUSTER_SCRIPT), action], capture_output=True, text=True, timeout=180)
+    return subprocess.run([str(CLUSTER_SCRIPT), action], capture_output=True, text=True, timeout=180,
+                          env=dict(os.environ, PATH=CLIENT_PATH))
 
 
 @pytest.fixture(scope="module")
