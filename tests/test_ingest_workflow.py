@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,12 @@ def planned_shards(done) -> set[str]:
     return set(re.findall(r"shard=([^\s,]+)", done.stdout + done.stderr))
 
 
+def shard_of(stem: str, shards: int = 8) -> str:
+    """The shard the workflow puts a monitor file in: crc32 of the stem modulo the shard count (8 up to
+    128 files), computed here from the rule's definition."""
+    return f"shard{zlib.crc32(stem.encode()) % shards:03d}"
+
+
 def test_rerun_with_nothing_changed_does_nothing(shipped_run):
     done = run_workflow(shipped_run, SHIPPED_DATA, "-n")
     assert "Nothing to be done" in done.stdout + done.stderr
@@ -45,7 +52,16 @@ def own_run(tmp_path_factory) -> tuple[Path, Path]:
     return root / "work", data
 
 
-def test_changed_monitor_file_reruns_only_its_session(own_run):
+def test_the_shipped_study_has_eight_monitor_jobs(own_run):
+    workdir, data = own_run
+    files = sorted((data / "monitor").glob("*.csv"))
+    assert len(files) == 71
+    assert sorted(path.name for path in (workdir / "results/interim/monitor").glob("*.sessions.csv")) == [
+        f"{shard}.sessions.csv" for shard in sorted({shard_of(path.stem) for path in files})]
+    assert len({shard_of(path.stem) for path in files}) == 8
+
+
+def test_changed_monitor_file_reruns_only_its_shard(own_run):
     workdir, data = own_run
     target = data / "monitor" / "1002_week_4_arm_1.csv"
     original = target.read_bytes()
@@ -54,20 +70,20 @@ def test_changed_monitor_file_reruns_only_its_session(own_run):
         done = run_workflow(workdir, data, "-n")
         jobs = planned_jobs(done)
         assert jobs["monitor_session"] == 1
-        assert planned_shards(done) == {"1002_week_4_arm_1"}
+        assert planned_shards(done) == {shard_of("1002_week_4_arm_1")}
         assert jobs["clean_tables"] == 1
     finally:
         target.write_bytes(original)
 
 
-def test_new_monitor_file_runs_only_its_session(own_run):
+def test_new_monitor_file_runs_only_its_shard(own_run):
     workdir, data = own_run
     new = data / "monitor" / "1002_week_12_arm_1.csv"
     new.write_bytes((data / "monitor" / "1002_week_4_arm_1.csv").read_bytes())
     try:
         done = run_workflow(workdir, data, "-n")
         assert planned_jobs(done)["monitor_session"] == 1
-        assert planned_shards(done) == {"1002_week_12_arm_1"}
+        assert planned_shards(done) == {shard_of("1002_week_12_arm_1")}
     finally:
         new.unlink()
 

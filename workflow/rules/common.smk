@@ -20,7 +20,7 @@ CAPTIONS = Path(workflow.basedir) / "workflow" / "report"
 RESULTS = "results"
 LOGS = "logs"
 CLEAN = f"{RESULTS}/clean"
-# Jobs on the longest chain (export -> ADaM -> ARD -> figures -> analysis report) go
+# Jobs on the longest chains (export -> ADaM -> ARD -> figures, and the power fan-out, -> analysis report) go
 # first when both cores are asked for, so a re-run after new data ends sooner.
 CRITICAL_PATH_PRIORITY = 10
 QC = f"{RESULTS}/qc"
@@ -32,10 +32,11 @@ STATS = f"{RESULTS}/stats"
 REPORTS = f"{RESULTS}/reports"
 POWER = f"{RESULTS}/power"
 MONITOR_PARTS = f"{RESULTS}/interim/monitor"
-# Workflow constant, not study metadata: at most this many monitor jobs. Up to
-# it, one job per monitor file (a new or changed file re-runs only its session);
-# above it, files go to stable hash shards so the job count stays bounded.
-MAX_MONITOR_JOBS = 128
+# Workflow constants, not study metadata: monitor files go to stable crc32 hash shards of
+# their stem, 8 shards up to 128 files and 128 above, so the job count stays small (each
+# Snakemake job costs about 0.2 s of scheduling here, the files themselves milliseconds) and
+# a new or changed file re-runs only its shard.
+SMALL_MONITOR_SHARDS, MAX_MONITOR_JOBS = 8, 128
 CLEAN_TABLES = ("subjects", "visits", "challenge_sessions", "challenge_steps", "monitor_readings", "walks",
                 "labs", "clinical", "adverse_events", "diary", "inotrope_log", "deviations", "completion")
 
@@ -65,22 +66,19 @@ CUTOFF_DATE, CUTOFF_SOURCE = effective_cutoff(config, redcap_files())
 CUTOFF = {"cutoff_date": CUTOFF_DATE, "cutoff_source": CUTOFF_SOURCE}
 
 
-def monitor_shard_name(stem):
-    """The file stem when it is a plain name (letters, digits, _ and -), else a stable hash of it."""
-    return stem if re.fullmatch(r"[A-Za-z0-9_-]+", stem) else f"file{zlib.crc32(stem.encode()):08x}"
+def monitor_shard(stem, n_files):
+    """The shard of a monitor file stem (x.csv and x.CSV share one): ``shardNNN``, the stem's crc32 modulo
+    the shard count of a study with ``n_files`` files."""
+    count = SMALL_MONITOR_SHARDS if n_files <= MAX_MONITOR_JOBS else MAX_MONITOR_JOBS
+    return f"shard{zlib.crc32(stem.encode()) % count:03d}"
 
 
 def monitor_shards():
-    """Shard name -> its monitor files: one shard per file stem (x.csv and x.CSV share one), or crc32 hash
-    shards above MAX_MONITOR_JOBS."""
+    """Shard name -> its monitor files (:func:`monitor_shard`)."""
     files = csv_files("monitor")
     shards = {}
-    if len(files) <= MAX_MONITOR_JOBS:
-        for path in files:
-            shards.setdefault(monitor_shard_name(path.stem), []).append(str(path))
-        return shards
     for path in files:
-        shards.setdefault(f"shard{zlib.crc32(path.stem.encode()) % MAX_MONITOR_JOBS:03d}", []).append(str(path))
+        shards.setdefault(monitor_shard(path.stem, len(files)), []).append(str(path))
     return shards
 
 

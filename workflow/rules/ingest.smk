@@ -1,5 +1,5 @@
-# Ingest: one light job per monitor session (or hash shard of sessions); the
-# job imports only the standard library, so 80 sessions stay cheap.
+# Ingest: one light job per hash shard of monitor sessions (common.smk: monitor_shard);
+# the job imports only the standard library, so a shard of sessions stays cheap.
 
 # On a cluster they run on the submit host: each takes well under a second, and a job on
 # a cluster node would first spend seconds starting Snakemake.

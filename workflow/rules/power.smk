@@ -12,6 +12,7 @@ rule power_models:
     params:
         study=STUDY_CONFIG,
         next_trial=config["next_trial"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/stats.yaml"
     script:
@@ -31,6 +32,7 @@ rule power_scenario:
         f"{LOGS}/benchmarks/power/{{scenario}}.tsv"
     params:
         scenario=power_scenario_setting,
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/stats.yaml"
     script:
@@ -49,6 +51,7 @@ rule power_gather:
     params:
         study=STUDY_CONFIG,
         alpha=config["next_trial"]["alpha"],
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/report.yaml"
     script:

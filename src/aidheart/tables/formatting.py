@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 
 MISSING = "–"
+#: The minus sign of every negative number shown (U+2212), never a hyphen.
+MINUS = "\u2212"
 
 
 def _missing(value) -> bool:
@@ -19,8 +21,10 @@ def _missing(value) -> bool:
 
 
 def fmt_number(value, digits: int = 2) -> str:
-    """``value`` with ``digits`` decimals (Python's ``format`` rounding of the binary value)."""
-    return MISSING if _missing(value) else f"{float(value):.{digits}f}"
+    """``value`` with ``digits`` decimals (Python's ``format`` rounding of the binary value), a negative
+    value with the minus sign :data:`MINUS` (typeset PDFs turn a leading hyphen into a minus, so one rule
+    for every cell keeps an estimate and its CI alike)."""
+    return MISSING if _missing(value) else f"{float(value):.{digits}f}".replace("-", MINUS)
 
 
 def fmt_ci(low, high, digits: int = 2) -> str:
