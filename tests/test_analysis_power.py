@@ -17,7 +17,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from aidheart.analysis.power import PowerSetupError, effect_sizes, generating_model, pilot_retention, power_table
+from aidheart.analysis.power import (
+    NotEstimableYet, PowerSetupError, effect_sizes, generating_model, generating_models, pilot_retention, power_table,
+)
+from aidheart.stats.trial_power import NOT_ESTIMABLE
 from aidheart.analysis.power_plan import Scenario, effect_label, power_scenarios, scenario_named
 from aidheart.config import ConfigError, validate_config
 from aidheart.study import load_study
@@ -82,13 +85,22 @@ def test_configured_retention_replaces_the_pilot_s():
 @pytest.mark.parametrize(("settings", "named"), [
     (dict(NEXT_TRIAL, effect_shape={"Week 12": 1.0, "Week 16": 0.5}), "next_trial.effect_shape"),
     (dict(NEXT_TRIAL, retention={"Week 4": 0.9, "Week 12": 0.8}), "next_trial.retention"),
-    (dict(NEXT_TRIAL, primary_visit="Week 8"), "next_trial.primary_visit"),
 ])
 def test_settings_the_pilot_cannot_fill_name_their_key(settings, named):
     adsl, adeff = adam(complete_values())
     with pytest.raises(PowerSetupError) as error:
         generating_model(adsl, adeff, SIXMWD, schedule=STUDY.schedule, next_trial=settings)
     assert named in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_primary_visit_without_pilot_data_is_not_estimable_yet_and_said_so():
+    adsl, adeff = adam(complete_values())  # no Week 8 values in these data
+    settings = dict(NEXT_TRIAL, primary_visit="Week 8")
+    with pytest.raises(NotEstimableYet, match="the pilot has no SIXMWD at Week 8 yet"):
+        generating_model(adsl, adeff, SIXMWD, schedule=STUDY.schedule, next_trial=settings)
+    models = generating_models(adsl, adeff, study=STUDY, next_trial=dict(settings, endpoints=[
+        {"paramcd": "SIXMWD", "effects": ["pilot"]}]))
+    assert models == {"SIXMWD": {NOT_ESTIMABLE: "the pilot has no SIXMWD at Week 8 yet"}}
 
 
 def test_effects_resolve_to_differences_at_the_primary_visit():

@@ -91,7 +91,9 @@ def excluded_files():
 def _with_planted_exclusion(rid, event, session):
     if (rid, event) not in excluded_files():
         return session
-    return {**session, "analysable": False, "not_analysable_reason": "monitor_patient_id_mismatch"}
+    # the file is not read at all: no step of it is usable either (CIMAINT is missing too)
+    return {**session, "analysable": False, "not_analysable_reason": "monitor_patient_id_mismatch",
+            "steps": [{**step, "usable": False} for step in session["steps"]]}
 
 
 def queried_dose_steps():

@@ -6,9 +6,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from study_model import STUDY
+from conftest import SHIPPED_DATA
+from study_model import CONFIG, STUDY
 
+from aidheart.cutoff import cutoff_statement, effective_cutoff
 from aidheart.io import read_ard
+from aidheart.study import read_config
 from aidheart.tables.formatting import fmt_estimate_ci, fmt_number, fmt_p
 
 REPORTS = ("analysis", "data_quality")
@@ -17,16 +20,17 @@ PRIMARY, TRAJECTORY = STUDY.primary_endpoint, STUDY.with_role("trajectory")
 #: per-endpoint ones for every endpoint of the study followed over time, and sized for the next trial.
 ANALYSIS_CAPTIONS = (
     "Participant flow", "Analysis populations", "Baseline characteristics of the safety set (Table 1)",
-    "Primary endpoint: primary visit against baseline", "Per-subject dose–response",
+    "Primary endpoint: change from baseline by visit", "Per-subject dose–response",
     *[f"{endpoint.short_label} by visit: individual subjects" for endpoint in TRAJECTORY],
     *[f"Change in {endpoint.short_label} from baseline" for endpoint in TRAJECTORY],
     "Secondary endpoints: primary visit against baseline", "Geometric mean ratios",
-    "Forest plot of standardised effects",
+    "Forest plot of standardised mean changes",
     *[f"Longitudinal models of {endpoint.short_label}" for endpoint in TRAJECTORY],
     *[f"Sensitivity analyses: {endpoint.short_label}" for endpoint in TRAJECTORY],
     "Responders:", "Feasibility outcomes",
     "Treatment-emergent adverse events and deaths", "Worst post-baseline CTCAE grade",
-    "SD of change at the primary visit",
+    "SDs for sizing at the primary visit",
+    "Primary endpoint at the primary visit, efficacy set: the other analyses of the plan",
     *[f"Subjects per arm: {endpoint.short_label}" for endpoint in STUDY.endpoints if endpoint.sizing_effects],
     "Code revision and data cut-off", "Package versions", "Configuration of the run",
     "Input files and their SHA-256 digests",
@@ -109,9 +113,12 @@ def test_data_quality_report_has_its_tables(shipped_run):
 
 
 def test_reports_show_the_cutoff_not_the_wall_clock(shipped_run):
+    # no cut-off configured: the export date, said so
+    statement = cutoff_statement(*effective_cutoff(read_config(CONFIG), (SHIPPED_DATA / "redcap").glob("*.csv")))
+    assert statement.endswith("the export date (no cut-off configured)")
     for name in REPORTS:
         text = _text((shipped_run / "results" / "reports" / f"{name}.html").read_text(encoding="utf-8"))
-        assert "Data cut-off: none — all data in the export" in text
+        assert f"Data cut-off: {statement}" in text
         assert not re.search(r"\b20\d\d-\d\d-\d\d[ T]\d\d:\d\d", text)
 
 
@@ -120,16 +127,22 @@ def test_primary_endpoint_numbers_equal_the_ard_after_rounding(shipped_run, anal
     keys = ((ard["paramcd"] == PRIMARY.paramcd) & (ard["population"] == "EFF")
             & (ard["visit"] == STUDY.schedule.primary.avisit))
     pick = lambda method, term: ard[keys & (ard["method"] == method) & (ard["term"] == term)].iloc[0]  # noqa: E731
-    rows = {row[0]: row[1:] for row in table_rows(analysis_html, "Primary endpoint: primary visit against")}
+    by_visit = table_rows(analysis_html, "Primary endpoint: change from baseline by visit")
+    rows = {row[0]: row[1:] for row in table_rows(analysis_html, "Primary endpoint at the primary visit, efficacy "
+                                                                 "set: the other analyses")}
     t = pick("paired_t", "mean_change")
+    primary_row = next(row for row in by_visit if row[0].endswith("(primary)"))
+    assert primary_row[1] == str(int(t["n"]))
+    assert primary_row[-1] == fmt_estimate_ci(t["estimate"], t["ci_low"], t["ci_high"], PRIMARY.digits)
     assert rows["Complete pairs, n"][0] == str(int(t["n"]))
     digits = PRIMARY.digits
     assert rows["Mean change, paired t"] == [fmt_estimate_ci(t["estimate"], t["ci_low"], t["ci_high"], digits),
                                              f"t = {fmt_number(t['statistic'])}, df = {fmt_number(t['df'], 0)}",
                                              fmt_p(t["p_value"])]
-    wilcoxon = pick("wilcoxon_signed_rank", "V")
-    label = next(name for name in rows if name.startswith("Wilcoxon"))
-    assert rows[label][1:] == [f"V = {fmt_number(wilcoxon['statistic'], 0)}", fmt_p(wilcoxon["p_value"])]
+    for method, marker in (("wilcoxon_pratt_exact", "(pre-specified)"), ("wilcoxon_signed_rank", "wilcox.test")):
+        wilcoxon = pick(method, "V")
+        label = next(name for name in rows if name.startswith("Wilcoxon") and marker in name)
+        assert rows[label][1:] == [f"V = {fmt_number(wilcoxon['statistic'], 1)}", fmt_p(wilcoxon["p_value"])]
     hl = pick("hodges_lehmann", "pseudomedian")
     assert rows["Hodges–Lehmann estimate"][0] == fmt_estimate_ci(hl["estimate"], hl["ci_low"], hl["ci_high"], digits)
     for name, (method, term) in {"Cohen's dz": ("cohen_dz", "dz"), "Hedges' gz": ("hedges_gz", "gz")}.items():

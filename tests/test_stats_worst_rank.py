@@ -67,3 +67,10 @@ def test_no_ranked_subject_and_length_mismatch():
     assert row["n"] == 0 and math.isnan(row["p_value"]) and row["note"] == "no ranked subjects"
     with pytest.raises(ValueError, match="differ in length"):
         worst_rank_scores([1.0, 2.0], [""], event_order=ORDER)
+
+
+def test_no_subjects_yet_gives_a_row_saying_so():
+    rows = worst_rank_composite([], [], event_order=["death", "lvad"])
+    assert rows["term"].tolist() == ["V", "count[death]", "count[lvad]", "count[observed]"]
+    assert rows.loc[0, "note"] == "no ranked subjects" and math.isnan(rows.loc[0, "estimate"])
+    assert rows["estimate"].iloc[1:].tolist() == [0.0, 0.0, 0.0] and rows["n"].tolist() == [0, 0, 0, 0]

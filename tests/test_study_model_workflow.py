@@ -56,6 +56,9 @@ def add_week_20(study_dir) -> None:
     newline = "\r\n" if b"\r\n" in raw[:4000] else "\n"
     text = pd.concat([data, copies], ignore_index=True).to_csv(index=False, lineterminator=newline)
     export.write_text(bom + text, encoding="utf-8", newline="")
+    # the export that holds visits 28 days later was made 28 days later: its file name dates the cut-off
+    stamp = re.search(r"_DATA_(\d{4}-\d{2}-\d{2})_", export.name)
+    export.rename(export.with_name(export.name.replace(stamp.group(1), _shifted(stamp.group(1)))))
     for monitor in sorted((study_dir / "monitor").glob(f"*_{SOURCE_EVENT}.csv")):
         lines = monitor.read_text(encoding="utf-8").splitlines(keepends=True)
         shifted = [("Session start," + _shifted(line.split(",", 1)[1])) if line.startswith("Session start,") else line

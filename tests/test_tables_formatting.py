@@ -16,10 +16,15 @@ from aidheart.tables.formatting import (
 )
 
 
-@pytest.mark.parametrize(("value", "text"), [(0.0204, "0.02"), (-1.005, "-1.00"), (12.345678, "12.35"),
+@pytest.mark.parametrize(("value", "text"), [(0.0204, "0.02"), (-1.005, "\u22121.00"), (12.345678, "12.35"),
                                              (None, MISSING), (math.nan, MISSING)])
 def test_numbers_round_to_two_decimals(value, text):
     assert fmt_number(value) == text
+
+
+def test_a_negative_estimate_and_its_limits_share_one_minus_sign():
+    assert fmt_estimate_ci(-0.0018, -0.0110, 0.0073, 4) == "\u22120.0018 (\u22120.0110, 0.0073)"
+    assert "-" not in fmt_estimate_ci(-0.0018, -0.0110, 0.0073, 4)
 
 
 def test_interval_and_estimate():

@@ -14,7 +14,8 @@ from conftest import REPO, SHIPPED_DATA, run_workflow
 CAPTIONS = REPO / "workflow" / "report"
 
 FIGURES = [figure_stem(kind) for kind in (*SUBJECT_FIGURES, *RESULT_FIGURES)] + [
-    figure_stem(kind, endpoint.paramcd) for endpoint in STUDY.with_role("trajectory") for kind in ENDPOINT_FIGURES]
+    figure_stem(kind, endpoint.paramcd) for endpoint in STUDY.with_role("trajectory") for kind in ENDPOINT_FIGURES] + [
+    "power"]  # the next trial's power curves, drawn by power_gather
 EXPECTED = {
     "Figures": {f"results/figures/{stem}.png" for stem in FIGURES},
     "Reports": {f"results/reports/{name}" for name in ("analysis.html", "analysis.pdf", "data_quality.html",

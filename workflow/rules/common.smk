@@ -92,6 +92,14 @@ def monitor_part_files(kind):
     return [f"{MONITOR_PARTS}/{shard}.{kind}.csv" for shard in sorted(monitor_shards())]
 
 
+def analysis_report_config():
+    """The configuration keys the analysis report reads: the study model, the analysis plan, the safety
+    settings, the progression criteria and the recorded reason the trial ended (other keys do not re-render
+    it)."""
+    keys = ("analysis", "safety", "progression_criteria", "trial_end_reason")
+    return {**STUDY_CONFIG, **{key: config[key] for key in keys}}
+
+
 def cleaning_settings():
     """The config keys the cleaning job uses (so that other keys, the previous listing's among them, do not re-run
     it)."""

@@ -16,14 +16,6 @@ REPORT_OUTPUTS = {
 }
 
 
-def analysis_report_config():
-    """The configuration keys the analysis report reads: the study model, the analysis plan, the safety
-    settings, the progression criteria and the recorded reason the trial ended (other keys do not re-render
-    it)."""
-    keys = ("analysis", "safety", "progression_criteria", "trial_end_reason")
-    return {**STUDY_CONFIG, **{key: config[key] for key in keys}}
-
-
 rule render_analysis:
     input:
         f"{REPORT_SOURCES}/_setup.qmd",

@@ -114,4 +114,7 @@ def analyse_ordinal(records: pd.DataFrame, endpoint: Endpoint, visits) -> pd.Dat
         if "ordinal_improvement" in methods:
             frames.append(ordinal_improvement(base, post, classes=1, lower_is_better=endpoint.better == "lower")
                           .assign(visit=visit))
+    if not frames:  # no post-baseline visit collected yet: one row per method saying so, as for a long table
+        return results_frame([result_row(method, "", note="not analysable: no post-baseline visit collected")
+                              for method in methods if method in ("shift_table", "ordinal_improvement")])
     return pd.concat(frames, ignore_index=True)

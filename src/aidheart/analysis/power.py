@@ -26,7 +26,7 @@ from aidheart.analysis.power_plan import effect_label
 from aidheart.stats.mmrm_model import fit_formula
 from aidheart.stats.power_summary import summarise_replicates
 from aidheart.stats.sizing import two_sample_power
-from aidheart.stats.trial_power import GeneratingModel
+from aidheart.stats.trial_power import NOT_ESTIMABLE, GeneratingModel
 from aidheart.study import Endpoint, Schedule, Study
 
 GENERATING_FORMULA = "AVAL ~ AVISIT + us(AVISIT | USUBJID)"
@@ -34,6 +34,12 @@ GENERATING_FORMULA = "AVAL ~ AVISIT + us(AVISIT | USUBJID)"
 
 class PowerSetupError(ValueError):
     """The configuration and the pilot data cannot make a generating model; one line says why."""
+
+
+class NotEstimableYet(ValueError):
+    """The pilot has no data to make the generating model from yet (none at the primary visit), or too
+    little to fit it: the endpoint's power is not simulated, and the report says why."""
+
 
 
 def pilot_retention(records: pd.DataFrame, visits: list[str], *, baseline: str) -> np.ndarray:
@@ -78,8 +84,9 @@ def generating_model(adsl: pd.DataFrame, adeff: pd.DataFrame, endpoint: Endpoint
     Raises
     ------
     PowerSetupError
-        The primary visit without data, a visit missing from the effect shape or the
-        retention, or a model that cannot be fitted (one line).
+        A visit missing from the effect shape or the retention (one line).
+    NotEstimableYet
+        The primary visit without data, or a model that cannot be fitted yet.
     """
     baseline = schedule.baseline.avisit
     visits = [visit.avisit for visit in schedule.post_baseline]
@@ -88,11 +95,12 @@ def generating_model(adsl: pd.DataFrame, adeff: pd.DataFrame, endpoint: Endpoint
     measured = [visit for visit in visits if (records["AVISIT"] == visit).any()]
     primary = next_trial["primary_visit"]
     if primary not in measured:
-        raise PowerSetupError(f"config key 'next_trial.primary_visit': the pilot has no {paramcd} at {primary!r}")
+        raise NotEstimableYet(f"the pilot has no {paramcd} at {primary} yet")
     try:
         model = fit_formula(records, GENERATING_FORMULA, visit_order=[baseline, *measured])
     except ValueError as error:
-        raise PowerSetupError(f"generating model of {paramcd} ({GENERATING_FORMULA}): {error}") from None
+        raise NotEstimableYet(f"the pilot's model of {paramcd} ({GENERATING_FORMULA}) cannot be fitted yet: "
+                              f"{error}") from None
     coefficient = dict(zip(model.design.columns, model.fit.beta))
     intercept = coefficient["(Intercept)"]  # treatment contrasts: the intercept is baseline's mean
     means = np.array([intercept] + [intercept + coefficient[f"AVISIT={visit}"] for visit in measured])
@@ -125,11 +133,16 @@ def effect_sizes(endpoint: Endpoint, effects, *, pilot_change: float) -> dict[st
 
 def generating_models(adsl: pd.DataFrame, adeff: pd.DataFrame, *, study: Study, next_trial: dict) -> dict[str, dict]:
     """Per endpoint of ``next_trial``: the model record (:meth:`GeneratingModel.to_record`), what it was
-    made from (:func:`generating_model`) and its ``effects`` (:func:`effect_sizes`), in config order."""
+    made from (:func:`generating_model`) and its ``effects`` (:func:`effect_sizes`), in config order; an
+    endpoint the pilot cannot give a model for yet (:class:`NotEstimableYet`) has ``{NOT_ESTIMABLE: why}``."""
     out = {}
     for entry in next_trial["endpoints"]:
         endpoint = study.endpoint(entry["paramcd"])
-        model, info = generating_model(adsl, adeff, endpoint, schedule=study.schedule, next_trial=next_trial)
+        try:
+            model, info = generating_model(adsl, adeff, endpoint, schedule=study.schedule, next_trial=next_trial)
+        except NotEstimableYet as why:
+            out[endpoint.paramcd] = {NOT_ESTIMABLE: str(why)}
+            continue
         effects = effect_sizes(endpoint, entry["effects"], pilot_change=info["pilot_change"])
         out[endpoint.paramcd] = {**model.to_record(), **info, "residual_sd": model.residual_sd, "effects": effects}
     return out

@@ -23,11 +23,14 @@ def plot_power_curves(power: pd.DataFrame, endpoints: list[Endpoint], *, alpha: 
     Per non-zero effect, in the order the table lists them: the simulated power at each
     n per arm with +- 1.96 Monte Carlo SE (points, solid line) and the closed-form ANCOVA
     power (dashed, same colour); the zero effect's type I error (black squares) against
-    ``alpha`` (dotted line).
+    ``alpha`` (dotted line). An endpoint without rows (no generating model from the pilot yet) has a
+    panel saying so.
     """
     fig, axes = new_figure(width=6.5, height=3.8, ncols=len(endpoints), sharey=True, squeeze=False)
     for ax, endpoint in zip(axes[0], endpoints):
         rows = power[power["paramcd"] == endpoint.paramcd]
+        if rows.empty:  # no generating model from the pilot yet
+            ax.text(0.5, 0.5, "Not simulated yet:\nno pilot model", ha="center", va="center", transform=ax.transAxes)
         effects = list(dict.fromkeys(rows.loc[rows["delta"] != 0, "effect"]))
         for effect, colour in zip(effects, SERIES):
             curve = rows[rows["effect"] == effect].sort_values("n_per_arm")
@@ -44,6 +47,7 @@ def plot_power_curves(power: pd.DataFrame, endpoints: list[Endpoint], *, alpha: 
         ax.set_xlabel("Subjects randomised per arm")
         ax.set_ylim(0, 1)
         ax.set_xticks(np.unique(rows["n_per_arm"]))
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+        if len(rows):
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     axes[0][0].set_ylabel("Power (simulated; dashed: closed form)")
     return fig

@@ -42,6 +42,8 @@ from aidheart.stats.mmrm_batch import batch_contrast, factored_pattern_sums, fit
 #: At most this many floats of pattern sums at once (160 MB): replicates are fitted in chunks below it.
 CHUNK_FLOATS = 20_000_000
 RESULT_FIELDS = ("estimate", "std_error", "df")
+#: The key of a generating-model record the pilot cannot give yet (aidheart.analysis.power); its value says why.
+NOT_ESTIMABLE = "not_estimable"
 NO_VARIANCE = "Kenward-Roger variance of the contrast not positive"
 
 

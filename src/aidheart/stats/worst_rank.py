@@ -52,7 +52,7 @@ def worst_rank_scores(change, event, *, event_order) -> tuple[np.ndarray, dict[s
     if change.shape != event.shape:
         raise ValueError(f"change and event differ in length: {change.size} vs {event.size}")
     position = {label: k for k, label in enumerate(event_order)}
-    ranked_event = np.array([label in position for label in event])
+    ranked_event = np.array([label in position for label in event], dtype=bool)
     observed = ~ranked_event & np.isfinite(change)
     top = float(np.max(np.abs(change[observed]))) if observed.any() else 0.0
     scores = np.where(observed, change, 0.0)
