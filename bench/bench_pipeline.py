@@ -71,8 +71,15 @@ def checkout(revision: str | None):
 
 
 def timed(command: list[str], cwd: Path, tree: Path) -> float:
-    """Wall seconds of ``command``; the benchmark stops, with its error, if the command fails."""
-    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    """Wall seconds of ``command``; the benchmark stops, with its error, if the command fails.
+
+    Both revisions run with ``workflow/cluster/no-controller`` first on PATH: where SLURM's
+    clients are installed and no controller runs, every Snakemake start would otherwise wait
+    about 9 s for the SLURM plugin's ``scontrol`` probe (README, "Speed"), a cost of the
+    machine, not of the pipeline.
+    """
+    path = os.pathsep.join([str(ROOT / "workflow" / "cluster" / "no-controller"), os.environ.get("PATH", "")])
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"), PATH=path)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start

@@ -5,7 +5,8 @@
 ``shipped_run`` is one full run on the shipped study for the whole session
 (end-to-end tests read its ``results/``, ``logs/`` and ``.snakemake/log``).
 
-Local runs find ``tests/local_path/scontrol`` first on ``PATH``, a stand-in that fails at once.
+Local runs find ``workflow/cluster/no-controller/scontrol`` first on ``PATH``, a stand-in that
+fails at once.
 Every Snakemake start loads the SLURM executor plugin, whose settings ask ``scontrol show
 config`` for SLURM's MinJobAge with a 10 s timeout; where SLURM's clients are installed and no
 controller runs (this machine between the cluster tests) that costs about 9 s per Snakemake
@@ -31,9 +32,9 @@ CLIENT_PATH = os.environ.get("PATH", "")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def local_path():
-    """``tests/local_path`` first on PATH for the session (module notes)."""
-    os.environ["PATH"] = os.pathsep.join([str(REPO / "tests" / "local_path"), CLIENT_PATH])
+def scontrol_stand_in():
+    """``workflow/cluster/no-controller`` first on PATH for the session (module notes)."""
+    os.environ["PATH"] = os.pathsep.join([str(REPO / "workflow" / "cluster" / "no-controller"), CLIENT_PATH])
     yield
     os.environ["PATH"] = CLIENT_PATH
 
