@@ -52,7 +52,15 @@ def test_sigint_then_rerun_gives_the_uninterrupted_bytes(shipped_run, tmp_path):
     workdir.mkdir()
     process = _start(workdir, SHIPPED_DATA)
     _wait_for(workdir / "results" / "clean" / "subjects.csv", process)
-    process.send_signal(signal.SIGINT)
+    # Ctrl-C, and again while it has not stopped, as a user does: under load Snakemake can miss one
+    # (the KeyboardInterrupt lands where its scheduler loop does not catch it).
+    for _ in range(5):
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=3)
+            break
+        except subprocess.TimeoutExpired:
+            continue
     assert process.wait(timeout=120) != 0
     assert not (workdir / "results" / "stats" / "ard.csv").exists()
     run_workflow(workdir, SHIPPED_DATA, "--cores", "2")
