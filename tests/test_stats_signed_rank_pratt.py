@@ -1,18 +1,20 @@
 """Exact conditional Wilcoxon-Pratt signed-rank test against R coin (tests/reference) and hand values.
 
-Tolerance 1e-6 relative as for the other tests; the p-values are ratios of
-integer counts to 2^m in both implementations and agree to ~1e-16.
+Tolerance 1e-6 relative as for the other tests; the exact p-values are ratios of
+integer counts to 2^m in both implementations and agree to ~1e-16; above the exact
+limit both compute the same normal approximation.
 """
 
 import math
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
-from reference_values import assert_row_matches, pairs, reference_rows
+from reference_values import REFERENCE, assert_row_matches, pairs, reference_rows
 from scipy import stats
 
-from aidheart.stats.signed_rank_pratt import pratt_signed_rank, wilcoxon_pratt_exact
+from aidheart.stats.signed_rank_pratt import EXACT_MAX, pratt_signed_rank, wilcoxon_pratt_exact
 
 
 @pytest.mark.parametrize("ref", reference_rows("wilcoxon_pratt_exact"))
@@ -81,3 +83,27 @@ def test_scipy_permutation_agrees():
     scipy_p = stats.wilcoxon(d, zero_method="pratt", method=stats.PermutationMethod(n_resamples=np.inf)).pvalue
     assert len(np.unique(np.abs(d))) < d.size
     assert pratt_signed_rank(d)[1] == pytest.approx(scipy_p, rel=1e-12)
+
+
+#: Above EXACT_MAX non-zero differences: coin's asymptotic test (tests/reference/make_reference_pratt_large.R).
+ASYMPTOTIC = pd.read_csv(REFERENCE / "values" / "pratt_asymptotic.csv")
+LARGE = pd.read_csv(REFERENCE / "data" / "pratt_large.csv")
+
+
+@pytest.mark.parametrize("dataset", ASYMPTOTIC["dataset"])
+def test_above_the_exact_limit_the_p_is_coins_asymptotic_one(dataset):
+    ref = ASYMPTOTIC.set_index("dataset").loc[dataset]
+    d = LARGE.loc[LARGE["dataset"] == dataset, "d"].to_numpy(dtype=float)
+    assert np.count_nonzero(d) > EXACT_MAX  # the data are above the limit
+    v, p, m = pratt_signed_rank(d)
+    assert (v, m) == (ref["statistic"], ref["n"] - ref["zeros"])
+    assert p == pytest.approx(ref["p_value"], rel=1e-6)
+    row = wilcoxon_pratt_exact(np.zeros(d.size), d).iloc[0]
+    assert row["p_value"] == p and "normal approximation" in row["note"]
+
+
+def test_at_the_exact_limit_the_p_is_still_exact():
+    d = np.arange(1, EXACT_MAX + 1, dtype=float)  # 200 non-zero differences, all positive
+    v, p, m = pratt_signed_rank(d)
+    assert m == EXACT_MAX and v == EXACT_MAX * (EXACT_MAX + 1) / 2
+    assert p == 2.0**-(EXACT_MAX - 1)  # only the all-positive and all-negative patterns are as extreme

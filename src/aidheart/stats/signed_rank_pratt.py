@@ -8,7 +8,12 @@ difference is positive or negative with probability 1/2, so the null
 distribution of V is that of the 2^m sign patterns of those ranks — what
 ``coin::wilcoxsign_test(y ~ x, distribution = "exact", zero.method = "Pratt")``
 computes with the shift algorithm, here by dynamic programming over the doubled
-ranks (mid-ranks are multiples of 1/2).
+ranks (mid-ranks are multiples of 1/2). The exact distribution costs O(m · Σ s)
+= O(m³) operations and its counts reach 2^m, so above :data:`EXACT_MAX` non-zero
+differences the p-value is coin's asymptotic one, ``distribution = "asymptotic"``:
+z = (V − Σ r/2) / √(Σ r²/4) over the non-zero differences' mid-ranks r, two-sided
+normal p (checked against coin at n = 250, 400 and 1,600,
+``tests/reference/make_reference_pratt_large.R``).
 
 Libraries: ``scipy.stats.wilcoxon(method="exact", zero_method="pratt")`` uses the
 distribution of untied integer ranks and differs from coin with ties (synth_ties
@@ -24,12 +29,15 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from aidheart.stats.ard import result_row, results_frame
 from aidheart.stats.nonparametric import average_ranks, subset_sum_counts
 from aidheart.stats.pairs import paired_differences
 
 RANK_DIGITS = 10  # ties and zeros judged on x / max|x| rounded to this many decimals
+#: Exact p up to this many non-zero differences (milliseconds); the normal approximation above it.
+EXACT_MAX = 200
 
 
 def pratt_signed_rank(x) -> tuple[float, float, int]:
@@ -46,7 +54,8 @@ def pratt_signed_rank(x) -> tuple[float, float, int]:
         Sum of the mid-ranks of |x| (zeros ranked) over the positive values.
     p : float
         P(|V' - E V'| ≥ |V - E V'|) over the 2^m equally likely sign patterns of the
-        m non-zero values; NaN when every value is zero.
+        m non-zero values (m ≤ :data:`EXACT_MAX`; above, its normal approximation,
+        module notes); NaN when every value is zero.
     m : int
         Number of non-zero values.
 
@@ -71,6 +80,9 @@ def pratt_signed_rank(x) -> tuple[float, float, int]:
     scores = np.rint(2 * ranks[x != 0]).astype(int)
     if scores.size == 0:
         return v, math.nan, 0
+    if scores.size > EXACT_MAX:
+        z = abs(v - ranks[x != 0].sum() / 2) / math.sqrt(float(np.sum(ranks[x != 0] ** 2)) / 4)
+        return v, float(2 * stats.norm.sf(z)), int(scores.size)
     counts = subset_sum_counts(scores)
     total = int(scores.sum())
     sums = np.arange(total + 1)
@@ -110,5 +122,7 @@ def wilcoxon_pratt_exact(baseline, visit) -> pd.DataFrame:
     if m == 0:
         note = "all differences are zero"
     else:
-        note = f"exact over 2^{m} sign patterns of the mid-ranks; {d.size - m} zero difference(s) ranked (Pratt)"
+        method = (f"exact over 2^{m} sign patterns of the mid-ranks" if m <= EXACT_MAX
+                  else f"normal approximation ({m} non-zero differences, above the exact limit {EXACT_MAX})")
+        note = f"{method}; {d.size - m} zero difference(s) ranked (Pratt)"
     return results_frame([result_row("wilcoxon_pratt_exact", "V", n=d.size, note=note, statistic=v, p_value=p)])
