@@ -99,6 +99,8 @@ class IdentifierScan:
 
     words: dict[tuple[str, ...], set[tuple[str, str]]] = field(default_factory=dict)
     numbers: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    #: Tokens in the longest word needle (kept as needles are added: ``find`` runs once per text cell).
+    longest: int = 0
 
     @classmethod
     def from_export(cls, raw: pd.DataFrame, dictionary: pd.DataFrame) -> IdentifierScan:
@@ -119,6 +121,7 @@ class IdentifierScan:
 
     def _add_word(self, key: tuple[str, ...], owners) -> None:
         self.words.setdefault(key, set()).update(owners)
+        self.longest = max(self.longest, len(key))
 
     def _add_number(self, digits: str, owner: tuple[str, str]) -> None:
         self.numbers.setdefault(digits, set()).add(owner)
@@ -149,10 +152,9 @@ class IdentifierScan:
     def find(self, text: str) -> list[Match]:
         """Every needle in ``text``, in order of position (overlapping matches all listed)."""
         found = tokens(text)
-        longest = max((len(key) for key in self.words), default=0)
         matches = []
         for i in range(len(found)):
-            for n in range(1, min(longest, len(found) - i) + 1):
+            for n in range(1, min(self.longest, len(found) - i) + 1):
                 owners = self.words.get(tuple(token for _, _, token in found[i:i + n]))
                 if owners:
                     matches.append(Match(found[i][0], found[i + n - 1][1], frozenset(owners)))
