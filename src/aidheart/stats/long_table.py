@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from aidheart.stats.columns import numeric_column
 from aidheart.stats.effect_size import cohen_dz, hedges_gz
 from aidheart.stats.longitudinal import SUBJECT, VISIT, LongitudinalModel, fit_longitudinal
 from aidheart.stats.nonparametric import hodges_lehmann, hodges_lehmann_exact, wilcoxon_signed_rank
@@ -59,14 +60,6 @@ def ordered_visit_levels(visits: pd.Series, baseline: str, visit_order=None) -> 
     return [baseline] + [level for level in order if level != baseline]
 
 
-def _numeric(data: pd.DataFrame, column: str) -> pd.Series:
-    values = pd.to_numeric(data[column], errors="coerce")
-    bad = values.isna() & data[column].notna()
-    if bad.any():
-        raise LongTableError(f"column {column!r} is not numeric (e.g. {data[column][bad].iloc[0]!r})")
-    return values.astype(float)
-
-
 def tidy_long_table(data: pd.DataFrame, subject: str, visit: str, value: str, baseline,
                     numbers=()) -> pd.DataFrame:
     """The analysis columns with string subject/visit keys and float values (``value`` and ``numbers``).
@@ -83,7 +76,7 @@ def tidy_long_table(data: pd.DataFrame, subject: str, visit: str, value: str, ba
     tidy = pd.DataFrame({
         subject: data[subject].astype("string"),
         visit: data[visit].astype("string"),
-        **{column: _numeric(data, column) for column in (value, *numbers)},
+        **{column: numeric_column(data, column, LongTableError) for column in (value, *numbers)},
     })
     if not (tidy[visit] == str(baseline)).any():
         raise LongTableError(f"baseline level {baseline!r} not found in column {visit!r}")

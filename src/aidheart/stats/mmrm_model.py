@@ -31,6 +31,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from aidheart.stats.columns import numeric_column
 from aidheart.stats.covariance import covariance_structure
 from aidheart.stats.mmrm_fit import MmrmFit, MmrmFitError, fit_first_converging
 from aidheart.stats.model_formula import ModelFormula, parse_formula
@@ -83,14 +84,6 @@ def _check_columns(data: pd.DataFrame, formula: ModelFormula) -> None:
     for name in [formula.response, c.visit, c.subject, *formula.variables]:
         if name not in data.columns:
             raise MmrmInputError(f"column {name!r} not found; columns are {', '.join(map(str, data.columns))}")
-
-
-def _numeric(data: pd.DataFrame, name: str) -> pd.Series:
-    values = pd.to_numeric(data[name], errors="coerce")
-    bad = values.isna() & data[name].notna()
-    if bad.any():
-        raise MmrmInputError(f"column {name!r} is not numeric (e.g. {data[name][bad].iloc[0]!r})")
-    return values.astype(float)
 
 
 def _is_numeric(series: pd.Series) -> bool:
@@ -155,9 +148,9 @@ def mmrm_design(data: pd.DataFrame, formula: str | ModelFormula, *, reference: d
     if unknown:
         raise MmrmInputError(f"reference names {unknown[0]!r}, which is not a factor of the fixed effects")
     table = pd.DataFrame({"subject": data[c.subject].astype("string"), "visit": data[c.visit].astype("string"),
-                          "response": _numeric(data, formula.response)})
+                          "response": numeric_column(data, formula.response, MmrmInputError)})
     for name, kind in kinds.items():
-        table[name] = _numeric(data, name) if kind == "numeric" else data[name].astype("string")
+        table[name] = numeric_column(data, name, MmrmInputError) if kind == "numeric" else data[name].astype("string")
     used = table.dropna()
     if used.empty:
         raise MmrmInputError(f"no row has {formula.response} and every model variable observed")
