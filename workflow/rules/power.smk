@@ -35,8 +35,13 @@ rule power_scenario:
     priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/stats.yaml"
-    script:
-        "../../scripts/power_scenario.py"
+    # A command rather than a script: the dozens of sub-second scenario jobs would each
+    # spend a third of a second importing Snakemake (aidheart/analysis/power_job.py).
+    shell:
+        "python -m aidheart.analysis.power_job --models {input.models:q} --output {output.replicates:q}"
+        " --log {log:q} --name {params.scenario[name]} --paramcd {params.scenario[paramcd]}"
+        " --n-per-arm {params.scenario[n_per_arm]} --effect {params.scenario[effect]:q}"
+        " --replicates {params.scenario[replicates]} --seed {params.scenario[seed]}"
 
 
 rule power_gather:
