@@ -5,6 +5,7 @@ import math
 import pytest
 from reference_values import assert_row_matches, reference_rows
 
+from aidheart.stats.ard import CONFIDENCE_LEVEL
 from aidheart.stats.proportions import clopper_pearson, poisson_rate_ci
 
 
@@ -37,3 +38,22 @@ def test_empty_denominators():
     assert "no exposure" in poisson_rate_ci(0, 0.0).iloc[0]["note"]
     with pytest.raises(ValueError, match="0 <= x <= n"):
         clopper_pearson(5, 3, method="responder")
+
+
+def test_same_floats_as_the_statsmodels_intervals():
+    # The module computes from scipy.special what statsmodels computes from scipy.stats; the
+    # ARD must not change by a bit, so the two are compared exactly over counts and rates
+    # a pilot and the large simulated studies reach.
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.rates import confint_poisson
+
+    alpha = 1 - CONFIDENCE_LEVEL
+    for n in (1, 2, 7, 16, 20, 97, 400):
+        for x in range(n + 1):
+            row = clopper_pearson(x, n, method="responder").iloc[0]
+            expected = tuple(float(v) for v in proportion_confint(x, n, alpha=alpha, method="beta"))
+            assert (row["ci_low"], row["ci_high"]) == expected, (x, n)
+    for x in (0, 1, 3, 40, 999):
+        row = poisson_rate_ci(x, 123.5).iloc[0]
+        expected = tuple(float(v) for v in confint_poisson(x, 123.5, method="exact-c", alpha=alpha))
+        assert (row["ci_low"], row["ci_high"]) == expected, x
