@@ -3,8 +3,10 @@ and the share of it that is the rule script's imports.
 
 For each rule with a ``benchmark:`` file under ``WORKDIR/logs/benchmarks``: its jobs, their summed and
 largest wall time, the largest peak memory (max RSS), and the wall time of a fresh Python importing
-what the rule's script imports (``scripts/<script>.py``'s top-level ``import``/``from`` lines; median of
-``--repeats``), which every job of the rule pays before it works. Run it after a pipeline run, alone on
+what the rule's script imports (``scripts/<script>.py``'s top-level ``import``/``from`` lines, or those of
+the module a ``shell: "python -m ..."`` rule runs; median of ``--repeats``), which every job of the rule
+pays before it works; and what a ``script:`` job pays on top, Snakemake's preamble importing
+``snakemake.script`` to unpickle the job's arguments. Run it after a pipeline run, alone on
 the machine::
 
     .venv/bin/python bench/job_profile.py WORKDIR [--repeats 3]
@@ -24,16 +26,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = re.compile(r'^rule (\w+):.*?script:\s*\n\s*"\.\./\.\./scripts/(\w+)\.py"', re.S | re.M)
+MODULE = re.compile(r'^rule (\w+):.*?shell:\s*\n\s*"python -m ([\w.]+)', re.S | re.M)
 
 
 def rule_scripts() -> dict[str, Path]:
-    """Rule name -> its script, from the rule files."""
+    """Rule name -> its script (``script:``) or module (``shell: "python -m ..."``), from the rule files."""
     found = {}
     for path in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
         for block in re.split(r"(?m)^(?=rule )", path.read_text()):
-            match = SCRIPT.match(block)
-            if match:
+            if match := SCRIPT.match(block):
                 found[match.group(1)] = ROOT / "scripts" / f"{match.group(2)}.py"
+            elif match := MODULE.match(block):
+                found[match.group(1)] = ROOT / "src" / Path(*match.group(2).split(".")).with_suffix(".py")
     return found
 
 
@@ -83,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nSum of the benchmarked jobs' wall time: {total:.1f} s (2 cores run two at a time).")
     floor = import_seconds("pass", args.repeats)
     print(f"A bare Python start: {floor:.2f} s.")
+    preamble = import_seconds("import snakemake.script", args.repeats)
+    print(f"A script: job's preamble (import snakemake.script), on top of its imports: {preamble:.2f} s.")
     return 0
 
 
