@@ -1,5 +1,6 @@
 # Figures of the analysis report, in two jobs: those drawn from ADaM alone run
 # while the analysis job fits its models; those showing results wait for the ARD.
+# Both are on the analysis report's critical path.
 
 
 rule figures_subjects:
@@ -14,6 +15,7 @@ rule figures_subjects:
         f"{LOGS}/benchmarks/figures_subjects.tsv"
     params:
         study=STUDY_CONFIG,
+    priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/report.yaml"
     script:
