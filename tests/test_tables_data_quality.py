@@ -1,5 +1,6 @@
 """Data-quality tables, the reproducibility appendix, and verbatim Markdown display."""
 
+import hashlib
 import re
 
 import pandas as pd
@@ -66,6 +67,13 @@ def test_reconciliation_checks_read_equals_kept_plus_excluded_and_totals_count_e
                          "rows_kept": [9, 8, 5], "rows_excluded": [1, 0, 1], "reason": ["dup", None, None]})
     assert reconciliation_table(rows, "file")["Balanced"].tolist() == ["yes", "NO"]
     assert reconciliation_table(rows, "form")["Form"].tolist() == ["labs"]
+    # files that kept every row, one row per folder after those that lost one
+    complete = pd.DataFrame({"source_file": ["monitor/a.csv", "monitor/b.csv", "monitor/c.csv"], "level": "file",
+                             "form": "monitor", "rows_read": [3, 4, 5], "rows_kept": [3, 4, 4],
+                             "rows_excluded": [0, 0, 1], "reason": [None, None, "bad: 1"]})
+    collapsed = reconciliation_table(complete, "file", collapse_complete=True)
+    assert collapsed["File"].tolist() == ["monitor/c.csv", "monitor/: 2 files, every row kept"]
+    assert collapsed[["Read", "Kept", "Excluded"]].sum().tolist() == [12, 11, 1]
     totals = reconciliation_totals(rows).set_index("Source")
     assert totals.loc["REDCap export", ["Files", "Read", "Kept", "Excluded"]].tolist() == [1, 10, 9, 1]
 
@@ -77,6 +85,17 @@ def test_provenance_tables():
     assert config_table(info).values.tolist() == [["a.b", "[1, 2]"], ["c", "x\\|y"], ["d", "(empty)"]]
     manifest = pd.DataFrame({"file": ["z.csv", "a.csv"], "bytes": [2, 1], "sha256": ["f" * 64, "0" * 64]})
     assert input_files_table(manifest)["File"].tolist() == ["a.csv", "z.csv"]
+
+
+def test_input_files_of_a_folder_as_one_digest_of_their_manifest_lines():
+    manifest = pd.DataFrame({"file": ["monitor/b.csv", "redcap/x.csv", "monitor/a.csv"], "bytes": [20, 5, 10],
+                             "sha256": ["b" * 64, "e" * 64, "a" * 64]})
+    table = input_files_table(manifest, by_folder=("monitor",))
+    assert table.values.tolist()[0][:2] == ["monitor/ (2 files)", "30"]
+    assert table["File"].tolist()[1] == "redcap/x.csv"
+    # the digest of the manifest's CSV lines of the folder, sorted: what `LC_ALL=C sort | sha256sum` gives
+    lines = f"monitor/a.csv,10,{'a' * 64}\nmonitor/b.csv,20,{'b' * 64}\n"
+    assert table["SHA-256"].iloc[0] == hashlib.sha256(lines.encode()).hexdigest()
 
 
 def test_show_table_keeps_text_verbatim_and_right_aligns_numbers():

@@ -155,8 +155,14 @@ def query_listing(queries: pd.DataFrame, *, with_status: bool = False, with_seve
     return table.drop(columns=dropped)
 
 
-def reconciliation_table(reconciliation: pd.DataFrame, level: str) -> pd.DataFrame:
+def reconciliation_table(reconciliation: pd.DataFrame, level: str, collapse_complete: bool = False) -> pd.DataFrame:
     """Rows read, kept and excluded per source file and form at one ``level``, with read = kept + excluded checked.
+
+    With ``collapse_complete``, the files that kept every row read (and balance) are one
+    row per folder, ``<folder>/: <n> files, every row kept``, with their summed counts, after
+    the files that excluded a row or do not balance (each still a row of its own): a study
+    of thousands of monitor files shows the few that lost rows; the reconciliation CSV
+    keeps every file.
 
     Returns
     -------
@@ -170,7 +176,16 @@ def reconciliation_table(reconciliation: pd.DataFrame, level: str) -> pd.DataFra
     table["Reason"] = table["Reason"].fillna("")
     balanced = table["Read"] == table["Kept"] + table["Excluded"]
     table["Balanced"] = balanced.map({True: "yes", False: "NO"})
-    return table
+    if not collapse_complete:
+        return table
+    complete = balanced & table["Excluded"].eq(0)
+    folder = table["File"].str.split("/", n=1).str[0]
+    collapsed = [
+        {"File": f"{name}/: {len(files)} files, every row kept", "Form": ", ".join(sorted(set(files["Form"]))),
+         "Read": files["Read"].sum(), "Kept": files["Kept"].sum(), "Excluded": 0, "Reason": "", "Balanced": "yes"}
+        for name, files in table[complete].groupby(folder[complete], sort=True)
+    ]
+    return pd.concat([table[~complete], pd.DataFrame(collapsed, columns=table.columns)], ignore_index=True)
 
 
 def reconciliation_totals(reconciliation: pd.DataFrame) -> pd.DataFrame:

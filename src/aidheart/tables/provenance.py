@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -10,11 +11,33 @@ from aidheart.cutoff import NO_DATE, cutoff_statement
 from aidheart.tables.formatting import fmt_count
 
 
-def input_files_table(manifest: pd.DataFrame) -> pd.DataFrame:
-    """One row per input file: ``File``, ``Bytes``, ``SHA-256`` (full hex digest), sorted by file."""
+def folder_digest(files: pd.DataFrame) -> str:
+    """SHA-256 of a folder's files as the manifest lists them: of the lines ``<file>,<bytes>,<sha256>\n``
+    (the manifest's own CSV lines), sorted by file, UTF-8.
+
+    Anyone holding ``input_files.csv`` recomputes it with
+    ``grep '^monitor/' input_files.csv | LC_ALL=C sort | sha256sum``.
+    """
+    lines = sorted(f"{row.file},{int(row.bytes)},{row.sha256}\n" for row in files.itertuples(index=False))
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def input_files_table(manifest: pd.DataFrame, by_folder: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The input files: ``File``, ``Bytes``, ``SHA-256`` (full hex digest), sorted by file.
+
+    A file is a row of its own, except those in a folder of ``by_folder`` (one file per
+    device session: thousands at a large study): one row per such folder, ``<folder>/ (<n>
+    files)``, their summed bytes and :func:`folder_digest` of their manifest lines, which
+    the manifest (one row per file) lets a reader check.
+    """
     table = manifest.sort_values("file", ignore_index=True)
-    return pd.DataFrame({"File": table["file"], "Bytes": [fmt_count(b) for b in table["bytes"]],
-                         "SHA-256": table["sha256"]})
+    folder = table["file"].str.split("/", n=1).str[0]
+    grouped = folder.isin(by_folder) & table["file"].str.contains("/", regex=False)
+    rows = [(file, fmt_count(size), digest) for file, size, digest in
+            table.loc[~grouped, ["file", "bytes", "sha256"]].itertuples(index=False)]
+    for name, files in table[grouped].groupby(folder[grouped], sort=True):
+        rows.append((f"{name}/ ({len(files)} files)", fmt_count(files["bytes"].sum()), folder_digest(files)))
+    return pd.DataFrame(sorted(rows), columns=["File", "Bytes", "SHA-256"])
 
 
 def run_table(info: dict) -> pd.DataFrame:
