@@ -1,4 +1,5 @@
 # Small named helpers shared by the rules: paths, the study model and target lists.
+import functools
 import re
 import zlib
 
@@ -41,9 +42,14 @@ CLEAN_TABLES = ("subjects", "visits", "challenge_sessions", "challenge_steps", "
                 "labs", "clinical", "adverse_events", "diary", "inotrope_log", "deviations", "completion")
 
 
+@functools.cache
 def csv_files(folder):
-    """The CSV files in data_dir/<folder>/, sorted; the extension in any case (devices write .CSV)."""
-    return sorted(path for path in (DATA_DIR / folder).glob("*") if path.suffix.lower() == ".csv" and path.is_file())
+    """The CSV files in data_dir/<folder>/, sorted; the extension in any case (devices write .CSV).
+
+    Listed once per Snakemake run (the input functions of every shard job ask again; at 8,000
+    monitor files each listing costs tens of milliseconds)."""
+    found = (path for path in (DATA_DIR / folder).glob("*") if path.suffix.lower() == ".csv" and path.is_file())
+    return tuple(sorted(found))
 
 
 def raw_input_files():
@@ -73,8 +79,9 @@ def monitor_shard(stem, n_files):
     return f"shard{zlib.crc32(stem.encode()) % count:03d}"
 
 
+@functools.cache
 def monitor_shards():
-    """Shard name -> its monitor files (:func:`monitor_shard`)."""
+    """Shard name -> its monitor files (:func:`monitor_shard`), computed once per run."""
     files = csv_files("monitor")
     shards = {}
     for path in files:
@@ -84,7 +91,7 @@ def monitor_shards():
 
 def monitor_shard_files(wildcards):
     """Input function of monitor_session: the files of one shard."""
-    return monitor_shards()[wildcards.shard]
+    return list(monitor_shards()[wildcards.shard])
 
 
 def monitor_part_files(kind):
