@@ -32,8 +32,8 @@ def planned_shards(done) -> set[str]:
 
 
 def shard_of(stem: str, shards: int = 8) -> str:
-    """The shard the workflow puts a monitor file in: crc32 of the stem modulo the shard count (8 up to
-    128 files), computed here from the rule's definition."""
+    """The shard the workflow puts a monitor file in: crc32 of the stem modulo the shard count (8),
+    computed here from the rule's definition."""
     return f"shard{zlib.crc32(stem.encode()) % shards:03d}"
 
 

@@ -15,6 +15,8 @@ rule input_manifest:
         f"{RESULTS}/provenance/input_files.csv",
     log:
         f"{LOGS}/provenance/input_manifest.log",
+    # First: while it waits, every scheduling round reads the size of each of its inputs (every raw file).
+    priority: CRITICAL_PATH_PRIORITY + 1
     conda:
         "../envs/python.yaml"
     script:
