@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection, PolyCollection
 
 from aidheart.analysis.analysis_sets import select_records
 from aidheart.analysis.responders import changes_at
@@ -20,16 +21,22 @@ def plot_spaghetti(adsl: pd.DataFrame, adeff: pd.DataFrame, ard: pd.DataFrame, e
                    schedule: Schedule):
     """Each subject's values by week (grey) and the ARD's ``visit_mean`` mean with its CI (blue).
 
-    Weeks are the schedule's ``AVISITN``; the y axis is the endpoint's ``PARAM``. Returns the figure.
+    Weeks are the schedule's ``AVISITN``; the y axis is the endpoint's ``PARAM``. The
+    trajectories are one collection of lines and one line of markers (one artist per
+    subject costs seconds at thousands of subjects, most of them in the legend's search
+    for the emptiest corner). Returns the figure.
     """
     weeks = schedule.weeks
     records = select_records(adsl, adeff, endpoint.paramcd, set_id, baseline=schedule.baseline.avisit,
                              visits=[visit.avisit for visit in schedule.post_baseline])
     records = records.assign(WEEK=records["AVISIT"].map(weeks))
     fig, ax = new_figure()
-    for _, subject in records.sort_values(["USUBJID", "WEEK"]).groupby("USUBJID", sort=True):
-        ax.plot(subject["WEEK"], subject["AVAL"], color=INDIVIDUAL, linewidth=0.7, alpha=0.7, marker=".",
-                markersize=3)
+    ordered = records.sort_values(["USUBJID", "WEEK"])
+    trajectories = [subject[["WEEK", "AVAL"]].to_numpy(dtype=float)
+                    for _, subject in ordered.groupby("USUBJID", sort=True)]
+    ax.add_collection(LineCollection(trajectories, colors=INDIVIDUAL, linewidths=0.7, alpha=0.7))
+    ax.plot(ordered["WEEK"], ordered["AVAL"], linestyle="none", color=INDIVIDUAL, alpha=0.7, marker=".",
+            markersize=3)
     means = ard[(ard["paramcd"] == endpoint.paramcd) & (ard["population"] == set_id)
                 & (ard["method"] == "visit_mean")]
     means = means.assign(WEEK=means["visit"].map(weeks)).sort_values("WEEK")
@@ -47,13 +54,18 @@ def plot_waterfall(adsl: pd.DataFrame, adeff: pd.DataFrame, endpoint: Endpoint, 
                    schedule: Schedule):
     """Each subject's change from baseline (``CHG``) at the primary visit, sorted, bars coloured by direction.
 
-    A dashed line marks the endpoint's MCID (the responder threshold) when it has one.
+    A dashed line marks the endpoint's MCID (the responder threshold) when it has one. The
+    bars are one collection of rectangles (width 0.8, from 0), not a patch per subject.
     """
     at_visit = changes_at(adsl, adeff, endpoint.paramcd, set_id, schedule=schedule, visit=schedule.primary.avisit)
     change = at_visit.set_index("USUBJID")["CHG"].sort_values(ascending=False, kind="stable")
     colours = np.where(change >= 0, OKABE_ITO["blue"], OKABE_ITO["vermillion"])
     fig, ax = new_figure(height=3.6)
-    ax.bar(np.arange(len(change)), change.to_numpy(), color=colours, width=0.8)
+    left, height = np.arange(len(change)) - 0.4, change.to_numpy(dtype=float)
+    bars = np.stack([np.column_stack([left, np.zeros_like(height)]), np.column_stack([left + 0.8, np.zeros_like(height)]),
+                     np.column_stack([left + 0.8, height]), np.column_stack([left, height])], axis=1)
+    ax.add_collection(PolyCollection(bars, facecolors=colours, edgecolors="none"))
+    ax.autoscale_view()
     ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.8)
     if endpoint.mcid is not None:
         ax.axhline(endpoint.mcid, color=OKABE_ITO["black"], linestyle="--", linewidth=0.8,
