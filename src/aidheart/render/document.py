@@ -7,6 +7,7 @@ import logging
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aidheart.render.assets import AssetError, localise_images
@@ -119,23 +120,35 @@ def render_builtin(
             ast = markdown_to_ast(markdown, build)
             labels = number_crossrefs(ast, name)
             localise_images(ast, build, [build, qmd.parent.resolve(), run_dir], name)
-            results = {}
-            if "md" in formats:
-                results["md"] = markdown.encode("utf-8")
+            conversions = {}
             if "html" in formats:
                 html_meta = pandoc_metadata(settings, "html")
                 html_meta.setdefault("pagetitle", html_meta.get("title", qmd.stem))
                 filters = _listed_files(settings, "html", "filters", qmd)
-                results["html"] = ast_to_html(_for_target(ast, labels, "html"), html_meta, build, filters)
+                html_ast = _for_target(ast, labels, "html")
+                conversions["html"] = lambda: ast_to_html(html_ast, html_meta, build, filters)
             if "pdf" in formats:
-                source = ast_to_typst(_for_target(ast, labels, "typst"), pandoc_metadata(settings, "typst"), build,
-                                      partials=_listed_files(settings, "typst", "template-partials", qmd),
-                                      filters=_listed_files(settings, "typst", "filters", qmd))
-                results["pdf"] = typst_to_pdf(source, build)
+                typst_ast, typst_meta = _for_target(ast, labels, "typst"), pandoc_metadata(settings, "typst")
+                partials = _listed_files(settings, "typst", "template-partials", qmd)
+                typst_filters = _listed_files(settings, "typst", "filters", qmd)
+                conversions["pdf"] = lambda: typst_to_pdf(
+                    ast_to_typst(typst_ast, typst_meta, build, partials=partials, filters=typst_filters), build)
+            results = {"md": markdown.encode("utf-8")} if "md" in formats else {}
+            results.update(_run_side_by_side(conversions))
         except (ConversionError, AssetError) as exc:
             raise RenderError(f"{name}: {exc}") from None
         log.info("%s: converted to %s in %.2f s", name, ", ".join(results), time.perf_counter() - clock)
     return results
+
+
+def _run_side_by_side(conversions: dict) -> dict:
+    """Each format's conversion at once, a thread each (pandoc and typst run outside Python, so a
+    large report's HTML and PDF take the longer of the two, not the sum); a failure is raised."""
+    if len(conversions) < 2:
+        return {fmt: convert() for fmt, convert in conversions.items()}
+    with ThreadPoolExecutor(max_workers=len(conversions)) as pool:
+        futures = {fmt: pool.submit(convert) for fmt, convert in conversions.items()}
+        return {fmt: future.result() for fmt, future in futures.items()}
 
 
 def _for_target(ast: dict, labels: dict, target: str) -> dict:
