@@ -85,6 +85,9 @@ def ae_dosing_queries(aes: pd.DataFrame, completion: pd.DataFrame, diary: pd.Dat
     weeks = diary.assign(start=day_column(diary, "diary_start", reference),
                          expected=pd.to_numeric(diary["diary_expected"], errors="coerce"),
                          taken=pd.to_numeric(diary["diary_taken"], errors="coerce"))
+    dated = weeks[weeks["start"].notna()]
+    # each subject's dated diary weeks, in diary order, split once (a filter per AE grows with AEs x weeks)
+    weeks_of = {record_id: frame for record_id, frame in dated.groupby("record_id", sort=False)}
     queries = []
     for index, row in aes[aes["ae_action"].isin([WITHDRAWN, INTERRUPTED])].iterrows():
         onset, end = days.loc[index, "ae_onset"], days.loc[index, "ae_end"]
@@ -96,7 +99,7 @@ def ae_dosing_queries(aes: pd.DataFrame, completion: pd.DataFrame, diary: pd.Dat
                                      f"dose (day {last}, completion form), but its action is '{action}': check the "
                                      "action, the onset date and the last-dose date"))
             continue
-        subject_weeks = weeks[weeks["record_id"].eq(row["record_id"]) & weeks["start"].notna()]
+        subject_weeks = weeks_of.get(row["record_id"], dated.iloc[:0])
         if row["ae_action"] == WITHDRAWN and pd.notna(end):
             later = subject_weeks[(subject_weeks["start"] > end + grace_days) & (subject_weeks["taken"] > 0)]
             where = [f"diary week {week} (from day {start}: {taken:g} dose(s))" for week, start, taken
