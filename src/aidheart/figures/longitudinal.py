@@ -62,8 +62,9 @@ def plot_waterfall(adsl: pd.DataFrame, adeff: pd.DataFrame, endpoint: Endpoint, 
     colours = np.where(change >= 0, OKABE_ITO["blue"], OKABE_ITO["vermillion"])
     fig, ax = new_figure(height=3.6)
     left, height = np.arange(len(change)) - 0.4, change.to_numpy(dtype=float)
-    bars = np.stack([np.column_stack([left, np.zeros_like(height)]), np.column_stack([left + 0.8, np.zeros_like(height)]),
-                     np.column_stack([left + 0.8, height]), np.column_stack([left, height])], axis=1)
+    right, base = left + 0.8, np.zeros_like(height)
+    corners = ((left, base), (right, base), (right, height), (left, height))
+    bars = np.stack([np.column_stack(corner) for corner in corners], axis=1)  # bar x corner x (x, y)
     ax.add_collection(PolyCollection(bars, facecolors=colours, edgecolors="none"))
     ax.autoscale_view()
     ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.8)
