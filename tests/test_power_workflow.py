@@ -8,6 +8,7 @@ full run on the shipped study.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -37,11 +38,19 @@ def test_power_table_has_every_scenario_and_counts_every_replicate(shipped_run):
     assert (shipped_run / "results/figures/power.png").stat().st_size > 0
 
 
-def test_a_scenario_run_alone_elsewhere_gives_the_same_replicates(shipped_run, tmp_path):
+def test_a_scenario_run_alone_elsewhere_gives_the_same_replicates(shipped_run, tmp_path, monkeypatch):
+    """Also with another ``python`` first on PATH: the command rules run Snakemake's own interpreter."""
+    decoy = tmp_path / "decoy-bin"
+    decoy.mkdir()
+    (decoy / "python").write_text("#!/bin/sh\necho 'not the pipeline interpreter' >&2\nexit 97\n")
+    (decoy / "python").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{decoy}{os.pathsep}{os.environ['PATH']}")
     name = power_scenarios(NEXT_TRIAL)[-1].name
-    (tmp_path / "results/power").mkdir(parents=True)
-    shutil.copy(shipped_run / "results/power/generating_models.json", tmp_path / "results/power")
-    run_workflow(tmp_path, SHIPPED_DATA, "--allowed-rules", "power_scenario", "--cores", "1",
-                 f"results/power/{name}.csv")
-    alone = (tmp_path / f"results/power/{name}.csv").read_bytes()
-    assert alone == (shipped_run / f"results/power/{name}.csv").read_bytes()
+    shard = "shard000"
+    workdir = tmp_path / "alone"
+    (workdir / "results/power").mkdir(parents=True)
+    shutil.copy(shipped_run / "results/power/generating_models.json", workdir / "results/power")
+    run_workflow(workdir, SHIPPED_DATA, "--allowed-rules", "power_scenario", "monitor_session", "--cores", "1",
+                 f"results/power/{name}.csv", f"results/interim/monitor/{shard}.readings.csv")
+    for produced in (f"results/power/{name}.csv", f"results/interim/monitor/{shard}.readings.csv"):
+        assert (workdir / produced).read_bytes() == (shipped_run / produced).read_bytes(), produced

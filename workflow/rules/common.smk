@@ -1,6 +1,7 @@
 # Small named helpers shared by the rules: paths, the study model and target lists.
 import functools
 import re
+import sys
 import zlib
 
 from aidheart.analysis.power_plan import effect_label, power_scenarios
@@ -11,6 +12,11 @@ from aidheart.study import Study, study_config
 
 export_package_path(str(Path(workflow.basedir) / "src"))
 
+# The interpreter of the command rules (monitor sessions, power scenarios): the one running
+# Snakemake, whose environment holds the locked packages, not whatever `python` comes first
+# on PATH (a system Python with another numpy gives other bytes, or no numpy at all); with
+# --software-deployment-method conda, the rule's own environment's `python`.
+PYTHON = "python" if workflow.deployment_settings.deployment_method else sys.executable
 DATA_DIR = Path(workflow.basedir) / config["data_dir"]  # an absolute data_dir stays as it is
 # The study model (visits, endpoints), loaded once; jobs get the config keys it is made of.
 STUDY = Study.from_config(config)

@@ -17,6 +17,7 @@ rule monitor_session:
     log:
         f"{LOGS}/ingest/monitor/{{shard}}.log",
     params:
+        python=PYTHON,
         data_dir=data_dir,
         sq_min=config["challenge"]["signal_quality_min"],
         ci_range=" ".join(str(x) for x in config["challenge"]["cardiac_index_range"]),
@@ -26,7 +27,7 @@ rule monitor_session:
     conda:
         "../envs/python.yaml"
     shell:
-        "python -m aidheart.ingest.monitor_job --data-dir {params.data_dir:q} --log {log:q}"
+        "{params.python:q} -m aidheart.ingest.monitor_job --data-dir {params.data_dir:q} --log {log:q}"
         " --readings {output.readings:q} --queries {output.queries:q} --sessions {output.sessions:q}"
         " --signal-quality-min {params.sq_min} --ci-range {params.ci_range} --hr-range {params.hr_range}"
         " {input.files:q}"

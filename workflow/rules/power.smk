@@ -31,6 +31,7 @@ rule power_scenario:
     benchmark:
         f"{LOGS}/benchmarks/power/{{scenario}}.tsv"
     params:
+        python=PYTHON,
         scenario=power_scenario_setting,
     priority: CRITICAL_PATH_PRIORITY
     conda:
@@ -38,7 +39,7 @@ rule power_scenario:
     # A command rather than a script: the dozens of sub-second scenario jobs would each
     # spend a third of a second importing Snakemake (aidheart/analysis/power_job.py).
     shell:
-        "python -m aidheart.analysis.power_job --models {input.models:q} --output {output.replicates:q}"
+        "{params.python:q} -m aidheart.analysis.power_job --models {input.models:q} --output {output.replicates:q}"
         " --log {log:q} --name {params.scenario[name]} --paramcd {params.scenario[paramcd]}"
         " --n-per-arm {params.scenario[n_per_arm]} --effect {params.scenario[effect]:q}"
         " --replicates {params.scenario[replicates]} --seed {params.scenario[seed]}"
