@@ -6,8 +6,9 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
-from conftest import SHIPPED_DATA
+from conftest import SHIPPED_DATA, run_workflow
 from study_model import CONFIG, STUDY
 
 from aidheart.cutoff import cutoff_statement, effective_cutoff
@@ -194,3 +195,13 @@ def test_reproducibility_appendix_lists_every_input_hash(shipped_run, analysis_h
     info = (shipped_run / "results" / "provenance" / "run_info.json").read_text()
     assert '"code_revision"' in info and '"code_dirty"' in info
     assert not re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d", info)  # no wall-clock time stamp
+
+
+def test_a_stopping_rule_change_re_renders_only_the_dsmb_report(shipped_run, tmp_path):
+    """The stopping rules are the DSMB report's alone: the run record and the analysis report stay as they are."""
+    rules = read_config(CONFIG)["stopping_rules"]
+    rules[0]["threshold"] += 1
+    overlay = tmp_path / "stopping_rules.yaml"
+    overlay.write_text(yaml.safe_dump({"stopping_rules": rules}))
+    planned = run_workflow(shipped_run, SHIPPED_DATA, "--dry-run", "--configfile", str(overlay)).stdout
+    assert set(re.findall(r"^(?:local)?rule (\w+):", planned, flags=re.MULTILINE)) - {"all"} == {"render_dsmb"}

@@ -106,6 +106,25 @@ def monitor_part_files(kind):
     return [f"{MONITOR_PARTS}/{shard}.{kind}.csv" for shard in sorted(monitor_shards())]
 
 
+def run_record_config():
+    """The configuration the run record (provenance/run_info.json, the analysis report's appendix) holds: all of
+    it but what only the DSMB report (stopping rules, its texts) and the query listing (the previous listing) read,
+    which those reports show themselves; so changing them re-renders only the report that reads them. Keys are
+    sorted at every level: a --configfile overlay puts its keys first, and Snakemake compares params in order."""
+    record = {key: value for key, value in config.items() if key not in ("stopping_rules", "dsmb")}
+    record["queries"] = {key: value for key, value in config["queries"].items() if key != "previous_listing"}
+    return _sorted_keys(record)
+
+
+def _sorted_keys(value):
+    """``value`` with every mapping's keys in sorted order (lists keep theirs)."""
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(item) for item in value]
+    return value
+
+
 def analysis_report_config():
     """The configuration keys the analysis report reads: the study model, the analysis plan, the safety
     settings, the progression criteria and the recorded reason the trial ended (other keys do not re-render

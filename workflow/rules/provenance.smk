@@ -32,7 +32,7 @@ rule run_info:
     log:
         f"{LOGS}/provenance/run_info.log",
     params:
-        config=config,
+        config=run_record_config(),
         git=CODE_STATE,
         cutoff=CUTOFF,
     conda:
