@@ -4,7 +4,7 @@ and the share of it that is the rule script's imports.
 For each rule with a ``benchmark:`` file under ``WORKDIR/logs/benchmarks``: its jobs, their summed and
 largest wall time, the largest peak memory (max RSS), and the wall time of a fresh Python importing
 what the rule's script imports (``scripts/<script>.py``'s top-level ``import``/``from`` lines, or those of
-the module a ``shell: "python -m ..."`` rule runs; median of ``--repeats``), which every job of the rule
+the module a ``shell: "{params.python:q} -m ..."`` rule runs; median of ``--repeats``), which every job of the rule
 pays before it works; and what a ``script:`` job pays on top, Snakemake's preamble importing
 ``snakemake.script`` to unpickle the job's arguments. Run it after a pipeline run, alone on
 the machine::
@@ -26,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = re.compile(r'^rule (\w+):.*?script:\s*\n\s*"\.\./\.\./scripts/(\w+)\.py"', re.S | re.M)
-MODULE = re.compile(r'^rule (\w+):.*?shell:\s*\n\s*"python -m ([\w.]+)', re.S | re.M)
+# The command rules run ``{params.python:q} -m <module>`` (Snakemake's interpreter, common.smk: PYTHON).
+MODULE = re.compile(r'^rule (\w+):.*?shell:\s*\n\s*"(?:python|\{params\.python:q\}) -m ([\w.]+)', re.S | re.M)
 
 
 def rule_scripts() -> dict[str, Path]:
