@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = re.compile(r'^rule (\w+):.*?script:\s*\n\s*"\.\./\.\./scripts/(\w+)\.py"', re.S | re.M)
 # The command rules run ``{params.python:q} -m <module>`` (Snakemake's interpreter, common.smk: PYTHON).
-MODULE = re.compile(r'^rule (\w+):.*?shell:\s*\n\s*"(?:python|\{params\.python:q\}) -m ([\w.]+)', re.S | re.M)
+MODULE = re.compile(r'^rule (\w+):.*?shell:\s*\n\s*"\{params\.python:q\} -m ([\w.]+)', re.S | re.M)
 
 
 def rule_scripts() -> dict[str, Path]:
-    """Rule name -> its script (``script:``) or module (``shell: "python -m ..."``), from the rule files."""
+    """Rule name -> its script (``script:``) or module (``shell: "{params.python:q} -m ..."``), from the rule files."""
     found = {}
     for path in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
         for block in re.split(r"(?m)^(?=rule )", path.read_text()):
