@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     scripts = rule_scripts()
-    aliases = {"power": "power_scenario"}  # the scenario jobs benchmark into one folder
+    aliases = {"power": "power_endpoint"}  # the endpoint jobs benchmark into one folder
     print("| rule | jobs | wall, sum | wall, largest job | peak RSS | imports per job |")
     print("|---|---|---|---|---|---|")
     total = 0.0

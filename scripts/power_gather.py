@@ -1,4 +1,4 @@
-"""Rule power_gather: every scenario's replicates -> the power table and the power curves."""
+"""Rule power_gather: every endpoint's replicates -> the power table (one row per scenario) and the power curves."""
 
 import json
 
@@ -17,7 +17,7 @@ alpha = snakemake.params.alpha
 study = Study.from_config(snakemake.params.study)
 with open(snakemake.input.models, encoding="utf-8") as handle:
     models = json.load(handle)
-replicates = pd.concat([read_table(path) for path in snakemake.input.scenarios], ignore_index=True)
+replicates = pd.concat([read_table(path) for path in snakemake.input.replicates], ignore_index=True)
 table = power_table(replicates, models, alpha=alpha)
 with exit_on_write_error(log):
     write_table(table, snakemake.output.table, float_format="%.17g")

@@ -32,10 +32,10 @@ CLUSTER_TARGETS = [
     pytest.param((), id="whole-pipeline"),
 ]
 
-# The cluster jobs of one run of the whole pipeline: the profile's groups (prepare, analysis,
-# reports, and the power scenarios 14 to a job: two); every other rule is a localrule. One job
-# per rule would be 44 submissions.
-PIPELINE_CLUSTER_JOBS = 5
+# The cluster jobs of one run of the whole pipeline: the profile's groups (prepare, analysis with
+# the power simulation, reports); every other rule is a localrule. One job per rule would be 20
+# submissions.
+PIPELINE_CLUSTER_JOBS = 3
 
 
 def cannot_run_slurmd() -> str | None:

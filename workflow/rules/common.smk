@@ -207,8 +207,10 @@ def figure_outputs():
     return {**subject_figure_outputs(), **result_figure_outputs()}
 
 
-# Power of the next trial (workflow/rules/power.smk): one job per scenario.
-POWER_SCENARIOS = {scenario.name: scenario for scenario in power_scenarios(config["next_trial"])}
+# Power of the next trial (workflow/rules/power.smk): one job per endpoint, its scenarios in
+# config order (n per arm, then effect).
+POWER_SCENARIOS = power_scenarios(config["next_trial"])
+POWER_ENDPOINTS = tuple(dict.fromkeys(scenario.paramcd for scenario in POWER_SCENARIOS))
 
 
 def power_figure_outputs():
@@ -216,15 +218,13 @@ def power_figure_outputs():
     return _figure("power")
 
 
-def power_scenario_files():
-    """Every scenario's replicates, in config order."""
-    return [f"{POWER}/{name}.csv" for name in POWER_SCENARIOS]
+def power_replicate_files():
+    """Every endpoint's replicates, in config order."""
+    return [f"{POWER}/replicates/{paramcd}.csv" for paramcd in POWER_ENDPOINTS]
 
 
-def power_scenario_setting(wildcards):
-    """The settings of one scenario job: only its own, so a new grid point re-runs nothing else."""
-    scenario = POWER_SCENARIOS[wildcards.scenario]
-    next_trial = config["next_trial"]
-    return {"name": scenario.name, "paramcd": scenario.paramcd, "n_per_arm": scenario.n_per_arm,
-            "effect": effect_label(scenario.effect), "replicates": next_trial["replicates"],
-            "seed": next_trial["seed"]}
+def power_endpoint_scenarios(wildcards):
+    """``--scenario NAME N EFFECT`` for each scenario of the endpoint: only its own settings, so a
+    new grid point of one endpoint re-runs nothing of the others."""
+    return [str(item) for scenario in POWER_SCENARIOS if scenario.paramcd == wildcards.paramcd
+            for item in ("--scenario", scenario.name, scenario.n_per_arm, effect_label(scenario.effect))]

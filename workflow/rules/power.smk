@@ -1,6 +1,6 @@
 # Power of the next trial: the pilot's generating model of each endpoint, one job per
-# scenario (endpoint x subjects per arm x effect; on a cluster the slurm profile groups
-# them into a few larger jobs), one job gathering the power table and curves.
+# endpoint simulating its scenarios (subjects per arm x effect) one after another, one job
+# gathering the power table and curves.
 rule power_models:
     input:
         adsl=f"{ADAM}/adsl.csv",
@@ -19,36 +19,37 @@ rule power_models:
         "../../scripts/power_models.py"
 
 
-rule power_scenario:
+rule power_endpoint:
     input:
         models=f"{POWER}/generating_models.json",
     output:
-        replicates=f"{POWER}/{{scenario}}.csv",
+        replicates=f"{POWER}/replicates/{{paramcd}}.csv",
     wildcard_constraints:
-        scenario=r"[A-Z][A-Z0-9]*_n[0-9]+_[a-z0-9_.]+",
+        paramcd=r"[A-Z][A-Z0-9]*",
     log:
-        f"{LOGS}/power/{{scenario}}.log",
+        f"{LOGS}/power/{{paramcd}}.log",
     benchmark:
-        f"{LOGS}/benchmarks/power/{{scenario}}.tsv"
+        f"{LOGS}/benchmarks/power/{{paramcd}}.tsv"
     params:
         python=PYTHON,
-        scenario=power_scenario_setting,
+        scenarios=power_endpoint_scenarios,
+        replicates=config["next_trial"]["replicates"],
+        seed=config["next_trial"]["seed"],
     priority: CRITICAL_PATH_PRIORITY
     conda:
         "../envs/stats.yaml"
-    # A command rather than a script: the dozens of sub-second scenario jobs would each
-    # spend a third of a second importing Snakemake (aidheart/analysis/power_job.py).
+    # A command rather than a script: a script job would first spend a third of a second
+    # importing Snakemake (aidheart/analysis/power_job.py).
     shell:
         "{params.python:q} -m aidheart.analysis.power_job --models {input.models:q} --output {output.replicates:q}"
-        " --log {log:q} --name {params.scenario[name]} --paramcd {params.scenario[paramcd]}"
-        " --n-per-arm {params.scenario[n_per_arm]} --effect {params.scenario[effect]:q}"
-        " --replicates {params.scenario[replicates]} --seed {params.scenario[seed]}"
+        " --log {log:q} --paramcd {wildcards.paramcd} {params.scenarios:q}"
+        " --replicates {params.replicates} --seed {params.seed}"
 
 
 rule power_gather:
     input:
         models=f"{POWER}/generating_models.json",
-        scenarios=power_scenario_files(),
+        replicates=power_replicate_files(),
     output:
         **power_figure_outputs(),
         table=f"{POWER}/power.csv",
