@@ -74,7 +74,22 @@ def test_a_killed_job_then_rerun_gives_the_uninterrupted_bytes(shipped_run, tmp_
     assert tree_digest(workdir / "results") == tree_digest(shipped_run / "results")
 
 
+def jobs_reading(plan: str, folder: Path) -> dict[str, list[str]]:
+    """Rule -> the outputs of a dry run's planned jobs with an input under ``folder``."""
+    readers, rule, reads = {}, None, False
+    for line in plan.splitlines():
+        if line.startswith(("rule ", "localrule ")):
+            rule, reads = line.split()[1].rstrip(":"), False
+        elif line.startswith("    input:"):
+            reads = str(folder) in line
+        elif line.startswith("    output:") and reads:
+            readers.setdefault(rule, []).extend(line.removeprefix("    output:").strip().split(", "))
+    return readers
+
+
 def test_read_only_data_folder_works_and_is_never_written(tmp_path):
+    """Every job that reads the data folder (an input under it, in the plan of a forced dry run) runs
+    on a read-only copy, which is left as it was; the other jobs read only results/."""
     data = copy_study(SHIPPED_DATA, tmp_path / "raw")
     before = tree_digest(data)
     for path in [data, *data.rglob("*")]:
@@ -83,7 +98,12 @@ def test_read_only_data_folder_works_and_is_never_written(tmp_path):
     workdir = tmp_path / "work"
     workdir.mkdir()
     try:
-        run_workflow(workdir, data, "--cores", "2")
+        plan = run_workflow(workdir, data, "-n", "--forceall")
+        readers = jobs_reading(plan.stdout + plan.stderr, data.resolve())
+        assert {"monitor_session", "clean_tables", "input_manifest"} <= set(readers)
+        run_workflow(workdir, data, "--cores", "2", *(path for outputs in readers.values() for path in outputs))
+        assert (workdir / "results/clean/subjects.csv").exists()
+        assert (workdir / "results/provenance/input_files.csv").exists()
         assert tree_digest(data) == before
         assert sorted(p.name for p in data.iterdir()) == ["monitor", "redcap"]
     finally:
