@@ -60,15 +60,15 @@ def _common_args(metadata: dict, build_dir: Path, target: str, filters) -> list[
                    "--resource-path", str(build_dir)]
 
 
-def ast_to_html(ast: dict, metadata: dict, build_dir: Path, filters=()) -> bytes:
-    """Self-contained HTML5 (images as data URIs, inline CSS, no scripts)."""
+def ast_to_html(ast_json: str, metadata: dict, build_dir: Path, filters=()) -> bytes:
+    """Self-contained HTML5 (images as data URIs, inline CSS, no scripts) from pandoc's JSON AST."""
     args = ["--to", "html5", "--embed-resources", "--template", template_path("report.html"),
             *_common_args(metadata, build_dir, "html", filters)]
     if metadata.get("toc"):
         args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 3))}"]
     if metadata.get("number-sections"):
         args.append("--number-sections")
-    return pandoc(args, stdin=json.dumps(ast), cwd=build_dir).encode("utf-8")
+    return pandoc(args, stdin=ast_json, cwd=build_dir).encode("utf-8")
 
 
 def typst_template(build_dir: Path, partials=()) -> Path:
@@ -87,10 +87,11 @@ def typst_template(build_dir: Path, partials=()) -> Path:
     return folder / TYPST_TEMPLATE
 
 
-def ast_to_typst(ast: dict, metadata: dict, build_dir: Path, partials=(), filters=()) -> str:
+def ast_to_typst(ast_json: str, metadata: dict, build_dir: Path, partials=(), filters=()) -> str:
+    """Typst source from pandoc's JSON AST."""
     args = ["--to", "typst", "--template", str(typst_template(build_dir, partials)),
             *_common_args(metadata, build_dir, "typst", filters)]
-    return pandoc(args, stdin=json.dumps(ast), cwd=build_dir)
+    return pandoc(args, stdin=ast_json, cwd=build_dir)
 
 
 def typst_to_pdf(source: str, build_dir: Path, name: str = "document.typ") -> bytes:

@@ -120,19 +120,21 @@ def render_builtin(
             ast = markdown_to_ast(markdown, build)
             labels = number_crossrefs(ast, name)
             localise_images(ast, build, [build, qmd.parent.resolve(), run_dir], name)
+            source = json.dumps(ast)
+            del ast  # each format's copy is made from ``source``: one copy of a long report's AST at a time
             conversions = {}
             if "html" in formats:
                 html_meta = pandoc_metadata(settings, "html")
                 html_meta.setdefault("pagetitle", html_meta.get("title", qmd.stem))
                 filters = _listed_files(settings, "html", "filters", qmd)
-                html_ast = _for_target(ast, labels, "html")
-                conversions["html"] = lambda: ast_to_html(html_ast, html_meta, build, filters)
+                html_json = _for_target(source, labels, "html")
+                conversions["html"] = lambda: ast_to_html(html_json, html_meta, build, filters)
             if "pdf" in formats:
-                typst_ast, typst_meta = _for_target(ast, labels, "typst"), pandoc_metadata(settings, "typst")
+                typst_json, typst_meta = _for_target(source, labels, "typst"), pandoc_metadata(settings, "typst")
                 partials = _listed_files(settings, "typst", "template-partials", qmd)
                 typst_filters = _listed_files(settings, "typst", "filters", qmd)
                 conversions["pdf"] = lambda: typst_to_pdf(
-                    ast_to_typst(typst_ast, typst_meta, build, partials=partials, filters=typst_filters), build)
+                    ast_to_typst(typst_json, typst_meta, build, partials=partials, filters=typst_filters), build)
             results = {"md": markdown.encode("utf-8")} if "md" in formats else {}
             results.update(_run_side_by_side(conversions))
         except (ConversionError, AssetError) as exc:
@@ -151,14 +153,15 @@ def _run_side_by_side(conversions: dict) -> dict:
         return {fmt: future.result() for fmt, future in futures.items()}
 
 
-def _for_target(ast: dict, labels: dict, target: str) -> dict:
-    """A copy of the document's AST with its cross-references written for ``target``.
+def _for_target(source: str, labels: dict, target: str) -> str:
+    """The document's AST (pandoc's JSON, ``source``) with its cross-references written for ``target``.
 
-    Copied through JSON, which is what the AST is (pandoc's, with strings, numbers, lists and
-    objects only): several times faster than ``copy.deepcopy`` on a long listing's AST."""
-    written = json.loads(json.dumps(ast))
+    The copy lives only while its cross-references are written: what is kept for the
+    conversion is its JSON text, several times smaller than the Python objects of a long
+    listing's AST (and a JSON round trip is several times faster than ``copy.deepcopy``)."""
+    written = json.loads(source)
     render_crossrefs(written, labels, target)
-    return written
+    return json.dumps(written)
 
 
 def _listed_files(settings: dict, target: str, key: str, qmd: Path) -> list[Path]:
